@@ -1,0 +1,121 @@
+// The one place that reads the environment. Every knob of the pipeline is here, validated by one zod
+// schema, with defaults that point at the embedded stack. A bad value fails at start, listing every
+// problem by variable name, instead of surfacing later as a confusing broker or SQL error.
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+export const PROJECT_ROOT = resolve(import.meta.dir, '..');
+
+/** Embedded-stack defaults. An endpoint left at its default is started and stopped by `bun run stack`. */
+export const EMBEDDED = {
+  kafkaBrokers: '127.0.0.1:9092',
+  kafkaControllerPort: 9093,
+  databaseUrl: 'mysql://root@127.0.0.1:3307/txlab',
+  temporalAddress: '127.0.0.1:7233',
+  temporalUiPort: 8233,
+} as const;
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const ratio = z.coerce.number().min(0).max(1);
+const hostPort = z.string().trim().regex(/^[\w.-]+:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:9092');
+const topicName = z.string().trim().regex(/^[a-zA-Z0-9._-]{1,249}$/, 'expected a Kafka topic name (letters, digits, . _ -)');
+
+export const Env = z.object({
+  // endpoints: set one to use an engine you run yourself; the stack then leaves that engine alone
+  KAFKA_BROKERS: z
+    .string()
+    .trim()
+    .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean))
+    .pipe(z.array(hostPort).min(1, 'expected at least one broker'))
+    .optional(),
+  DATABASE_URL: z
+    .url({ protocol: /^(mysql|mariadb|singlestore)$/, error: 'expected mysql://user[:password]@host:port/database' })
+    .optional(),
+  TEMPORAL_ADDRESS: hostPort.optional(),
+  TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
+  TXLAB_STACK_DIR: z.string().trim().min(1).default(resolve(PROJECT_ROOT, '.stack')),
+  TXLAB_DATA_DIR: z.string().trim().min(1).default(resolve(PROJECT_ROOT, 'data')),
+
+  // the generator (seed 004's knobs; EVENT_RATE is events per minute, as there)
+  EVENT_RATE: z.coerce.number().positive().max(6_000_000).default(100),
+  PEAK_FACTOR: z.coerce.number().min(1).max(100).default(2.5),
+  FRAUD_RATE: ratio.max(0.5).default(0.02),
+  DECLINED_RATE: ratio.default(0.05),
+  MERCHANT_COUNT: int(1, 1_000_000).default(50),
+  CUSTOMER_COUNT: int(1, 10_000_000).default(1000),
+  EVENT_INIT_MODE: z.enum(['flush', 'skip']).default('flush'),
+  BACKFILL_EVENTS: int(0, 10_000_000).default(20_000),
+  SEED: int(0, 2 ** 31 - 1).default(42),
+
+  // topics
+  TOPIC_TRANSACTIONS: topicName.default('transactions'),
+  TOPIC_DLQ: topicName.default('transactions.dlq'),
+  TOPIC_LABELS: topicName.default('transactions.labels'),
+  TOPIC_AGGREGATES: topicName.default('transaction_aggregates'),
+  TOPIC_ANOMALIES: topicName.default('transaction_anomalies'),
+  TOPIC_VERDICTS: topicName.default('transaction_verdicts'),
+  TRANSACTIONS_PARTITIONS: int(1, 10_000).default(6),
+  REPLICATION_FACTOR: int(1, 16).default(1),
+});
+export type Env = z.infer<typeof Env>;
+
+export type Config = ReturnType<typeof toConfig>;
+
+function toConfig(env: Env) {
+  return {
+    kafka: {
+      brokers: env.KAFKA_BROKERS ?? [EMBEDDED.kafkaBrokers],
+      managed: env.KAFKA_BROKERS === undefined,
+    },
+    db: { url: env.DATABASE_URL ?? EMBEDDED.databaseUrl, managed: env.DATABASE_URL === undefined },
+    temporal: {
+      address: env.TEMPORAL_ADDRESS ?? EMBEDDED.temporalAddress,
+      namespace: env.TEMPORAL_NAMESPACE,
+      managed: env.TEMPORAL_ADDRESS === undefined,
+    },
+    stackDir: env.TXLAB_STACK_DIR,
+    dataDir: env.TXLAB_DATA_DIR,
+    generator: {
+      eventRatePerMinute: env.EVENT_RATE,
+      peakFactor: env.PEAK_FACTOR,
+      fraudRate: env.FRAUD_RATE,
+      declinedRate: env.DECLINED_RATE,
+      merchantCount: env.MERCHANT_COUNT,
+      customerCount: env.CUSTOMER_COUNT,
+      seed: env.SEED,
+    },
+    initMode: env.EVENT_INIT_MODE,
+    backfillEvents: env.BACKFILL_EVENTS,
+    topics: {
+      transactions: env.TOPIC_TRANSACTIONS,
+      dlq: env.TOPIC_DLQ,
+      labels: env.TOPIC_LABELS,
+      aggregates: env.TOPIC_AGGREGATES,
+      anomalies: env.TOPIC_ANOMALIES,
+      verdicts: env.TOPIC_VERDICTS,
+    },
+    transactionsPartitions: env.TRANSACTIONS_PARTITIONS,
+    replicationFactor: env.REPLICATION_FACTOR,
+  };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Validates an environment (process.env by default) and returns the typed config, or throws listing every problem. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const known = Object.fromEntries(Object.keys(Env.shape).map((k) => [k, env[k]]));
+  const parsed = Env.safeParse(known);
+  if (!parsed.success) {
+    throw new ConfigError(`invalid environment:\n${z.prettifyError(parsed.error)}`);
+  }
+  return toConfig(parsed.data);
+}
+
+let cached: Config | undefined;
+/** The process-wide config, read once. */
+export function config(): Config {
+  cached ??= loadConfig();
+  return cached;
+}

@@ -1,0 +1,115 @@
+// Kafka clients for the labs: one factory with quiet, readable logging, resource helpers that always
+// disconnect, and topic creation that is safe to repeat.
+import { type Admin, type ITopicConfig, Kafka, type KafkaConfig, type LogEntry, Partitioners, type Producer, type ProducerConfig, logLevel } from 'kafkajs';
+import { type Config, config } from './config.ts';
+
+// kafkajs 2.2.4 arms a timer with a negative delay whenever the client is not throttled
+// (requestQueue.scheduleCheckPendingRequests); the runtime clamps it to 1 ms and warns each time.
+// Harmless, so that one warning is dropped; every other warning is still printed.
+process.removeAllListeners('warning');
+process.on('warning', (w) => {
+  if (w.name !== 'TimeoutNegativeWarning') console.error(`${w.name}: ${w.message}`);
+});
+
+// Transient states every client meets right after a broker starts; kafkajs retries them itself.
+const TRANSIENT = /coordinator is loading|coordinator is not available|no leader for this topic-partition|not the correct coordinator|Broker not connected/i;
+
+function logCreator() {
+  return ({ namespace, level, log }: LogEntry) => {
+    const { message, error } = log as { message: string; error?: string };
+    if (level > logLevel.WARN || TRANSIENT.test(`${message} ${error ?? ''}`)) return;
+    // retries are bounded on purpose: a send that still fails is counted as failed, never lost silently
+    if (message.startsWith('Limiting retries for the idempotent producer')) return;
+    console.error(`kafka ${level === logLevel.ERROR ? 'error' : 'warning'} [${namespace}] ${message}${error ? `: ${error}` : ''}`);
+  };
+}
+
+export function createKafka(clientId = 'txlab', c: Config = config(), extra: Partial<KafkaConfig> = {}): Kafka {
+  return new Kafka({
+    clientId,
+    brokers: c.kafka.brokers,
+    logLevel: logLevel.WARN,
+    logCreator,
+    retry: { initialRetryTime: 200, retries: 10 },
+    ...extra,
+  });
+}
+
+export async function withAdmin<T>(kafka: Kafka, f: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await f(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** An idempotent producer (acks=all, no duplicates on retry), keyed records placed as the Java client does. */
+export function createProducer(kafka: Kafka, extra: ProducerConfig = {}): Producer {
+  return kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 5,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    ...extra,
+  });
+}
+
+export async function withProducer<T>(kafka: Kafka, f: (producer: Producer) => Promise<T>, extra: ProducerConfig = {}): Promise<T> {
+  const producer = createProducer(kafka, extra);
+  await producer.connect();
+  try {
+    return await f(producer);
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+export type EnsureTopicsResult = { created: string[]; existing: string[]; grown: { topic: string; from: number; to: number }[]; warnings: string[] };
+
+/**
+ * Creates missing topics; grows a topic that has fewer partitions than asked (Kafka cannot shrink one:
+ * that is reported, not attempted). Safe to run any number of times.
+ */
+export async function ensureTopics(admin: Admin, specs: ITopicConfig[]): Promise<EnsureTopicsResult> {
+  const result: EnsureTopicsResult = { created: [], existing: [], grown: [], warnings: [] };
+  const present = new Set(await admin.listTopics());
+  const missing = specs.filter((s) => !present.has(s.topic));
+  if (missing.length) {
+    await admin.createTopics({ topics: missing, waitForLeaders: true });
+    result.created.push(...missing.map((s) => s.topic));
+  }
+  const existing = specs.filter((s) => present.has(s.topic));
+  if (existing.length === 0) return result;
+  const meta = await admin.fetchTopicMetadata({ topics: existing.map((s) => s.topic) });
+  for (const spec of existing) {
+    result.existing.push(spec.topic);
+    const have = meta.topics.find((t) => t.name === spec.topic)?.partitions.length ?? 0;
+    const want = spec.numPartitions ?? have;
+    if (want > have) {
+      await admin.createPartitions({ topicPartitions: [{ topic: spec.topic, count: want }] });
+      result.grown.push({ topic: spec.topic, from: have, to: want });
+    } else if (want < have) {
+      result.warnings.push(`topic ${spec.topic} has ${have} partitions, more than the ${want} asked: Kafka cannot remove partitions (delete the topic to start over)`);
+    }
+  }
+  return result;
+}
+
+/** Waits until the broker's metadata shows every partition of `topic` with a leader (new topics take a moment in KRaft). */
+export async function waitForTopic(admin: Admin, topic: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    try {
+      const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+      const parts = meta.topics[0]?.partitions ?? [];
+      if (parts.length > 0 && parts.every((p) => p.leader >= 0)) return;
+      last = `${parts.length} partitions, some without a leader`;
+    } catch (e) {
+      last = (e as Error).message;
+    }
+    if (performance.now() > deadline) throw new Error(`topic ${topic} not ready after ${timeoutMs} ms: ${last}`);
+    await Bun.sleep(100);
+  }
+}

@@ -1,0 +1,57 @@
+// Shape of data/02-producer.json.
+import { z } from 'zod';
+import { Percentiles, RunEnvelope } from './common.ts';
+
+const PhaseStats = z.object({
+  events: z.number().int(),
+  acked: z.number().int(),
+  failed: z.number().int(),
+  seconds: z.number(),
+  events_per_s: z.number(),
+});
+
+export const Lab02Result = RunEnvelope.extend({
+  lab: z.literal('02-producer'),
+  parameters: z.object({
+    duration_s: z.number(),
+    /** target base rate, events per second (EVENT_RATE / 60, or --rate) */
+    rate_per_s: z.number(),
+    peak_factor: z.number(),
+    backfill_events: z.number().int(),
+    init_mode: z.enum(['flush', 'skip']),
+    seed: z.number().int(),
+    fraud_rate: z.number(),
+    declined_rate: z.number(),
+    customers: z.number().int(),
+    merchants: z.number().int(),
+    topic: z.string(),
+  }),
+  metrics: z.object({
+    backfill: PhaseStats,
+    live: PhaseStats.extend({
+      /** effective target during the run: rate × PEAK_FACTOR when it ran in peak hours */
+      target_rate_per_s: z.number(),
+      achieved_rate_per_s: z.number(),
+      mean_inter_arrival_s: z.number(),
+    }),
+    fraud_events: z.record(z.string(), z.number().int()),
+    declined_events: z.number().int(),
+    total_events: z.number().int(),
+    produce_latency_ms: Percentiles,
+    /** true when Ctrl-C / SIGTERM ended the run early: the figures cover what was done until then */
+    interrupted: z.boolean(),
+  }),
+  samples: z.object({
+    /** event-time gaps between consecutive live events, seconds (at most 20k) */
+    inter_arrival_s: z.array(z.number()),
+    /** the rate the gaps should follow: λ = effective rate per second during the live phase */
+    lambda_per_s: z.number(),
+    /** all events (backfill + live) bucketed by event-time hour (UTC) */
+    events_per_hour: z.array(z.object({ hour: z.iso.datetime(), events: z.number().int(), peak: z.boolean() })),
+    /** send → ack latency per message, ms (at most 5k, evenly subsampled) */
+    produce_latency_ms: z.array(z.number()),
+    /** one point a second during the live phase */
+    progress: z.array(z.object({ t_s: z.number(), sent: z.number().int(), acked: z.number().int(), rate_per_s: z.number() })),
+  }),
+});
+export type Lab02Result = z.infer<typeof Lab02Result>;

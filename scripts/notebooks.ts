@@ -1,0 +1,84 @@
+// Preview or build the lab notebooks (Observable Notebook Kit, notebooks/*.html) with Vite.
+//   bun scripts/notebooks.ts preview   live server over notebooks/, reading data/ as the labs write it
+//   bun scripts/notebooks.ts build     static site in dist/notebooks/, fully offline
+// Each notebook reads its lab's results with FileAttachment("../data/NN-name.json"). At build time Vite
+// copies every file that exists into dist/notebooks/assets/ (hashed); a missing one is reported here and
+// the notebook says which lab to run. Plot is imported from node_modules and bundled, never fetched.
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { config, observable } from '@observablehq/notebook-kit/vite';
+import { build, createLogger, createServer, type Logger } from 'vite';
+import { PROJECT_ROOT } from '../lib/config.ts';
+
+const NOTEBOOKS = join(PROJECT_ROOT, 'notebooks');
+const DATA = join(PROJECT_ROOT, 'data');
+const OUT = join(PROJECT_ROOT, 'dist', 'notebooks');
+
+/** NN-name.html → the results file it plots, data/NN-name.json; index.html and others plot none. */
+function dataFileOf(notebook: string): string | undefined {
+  const name = basename(notebook, '.html');
+  return /^\d\d-[a-z-]+$/.test(name) ? `${name}.json` : undefined;
+}
+
+/** Vite's logger without the two warnings this script replaces with one clear line (missing data) or that are not ours. */
+function quietLogger(): Logger {
+  const logger = createLogger('info');
+  const noise = [/doesn't exist at build time/, /alias with `customResolver`/];
+  const keep = (msg: string) => !noise.some((re) => re.test(msg));
+  const { warn, warnOnce } = logger;
+  logger.warn = (msg, opts) => keep(msg) && warn(msg, opts);
+  logger.warnOnce = (msg, opts) => keep(msg) && warnOnce(msg, opts);
+  return logger;
+}
+
+function notebookFiles(): string[] {
+  return readdirSync(NOTEBOOKS)
+    .filter((f) => f.endsWith('.html'))
+    .sort()
+    .map((f) => join(NOTEBOOKS, f));
+}
+
+function reportData(notebooks: string[]): void {
+  const missing = notebooks.map(dataFileOf).filter((f): f is string => f !== undefined && !existsSync(join(DATA, f)));
+  for (const f of missing) {
+    console.warn(`notebooks: data/${f} is missing: its notebook will say "run \`bun run lab:${f.slice(0, 2)}\` first"`);
+  }
+}
+
+async function runBuild(): Promise<void> {
+  const inputs = notebookFiles();
+  reportData(inputs);
+  await build({
+    ...config(),
+    customLogger: quietLogger(),
+    plugins: [observable()],
+    root: NOTEBOOKS,
+    publicDir: false,
+    build: { outDir: OUT, emptyOutDir: true, rollupOptions: { input: inputs } },
+  });
+  console.log(`notebooks: built ${inputs.length} pages into ${OUT}; open them offline with \`bun scripts/screenshot.ts\` or any static server`);
+}
+
+async function runPreview(): Promise<void> {
+  reportData(notebookFiles());
+  const server = await createServer({
+    ...config(),
+    customLogger: quietLogger(),
+    plugins: [observable()],
+    root: NOTEBOOKS,
+    publicDir: false,
+    // the notebooks read ../data/ and import ../lib/results/: allow the whole project, nothing above it
+    server: { fs: { allow: [PROJECT_ROOT] } },
+  });
+  await server.listen();
+  server.printUrls();
+  server.bindCLIShortcuts({ print: true });
+}
+
+const command = process.argv[2];
+if (command === 'build') await runBuild();
+else if (command === 'preview') await runPreview();
+else {
+  console.error(`usage: bun scripts/notebooks.ts <preview|build>   (notebooks in ${resolve(NOTEBOOKS)})`);
+  process.exit(2);
+}
