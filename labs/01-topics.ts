@@ -13,7 +13,7 @@ import type { Admin } from 'kafkajs';
 import { ConfigResourceTypes } from 'kafkajs';
 import { z } from 'zod';
 import { config } from '../lib/config.ts';
-import { parseFlags } from '../lib/flags.ts';
+import { count, parseFlags } from '../lib/flags.ts';
 import { createKafka, ensureTopics, waitForTopic, withAdmin, withProducer } from '../lib/kafka.ts';
 import { runLab } from '../lib/lab.ts';
 import { partitionFor } from '../lib/partitioner.ts';
@@ -28,8 +28,8 @@ const flags = {
   name: 'bun run lab:01',
   summary: 'Creates and describes the pipeline topics; shows where customer keys land.',
   shape: {
-    keys: z.coerce.number().int().min(1).max(100_000).default(200),
-    messagesPerKey: z.coerce.number().int().min(1).max(1000).default(5),
+    keys: count().pipe(z.number().min(1).max(100_000)).default(200),
+    messagesPerKey: count().pipe(z.number().min(1).max(1000)).default(5),
   },
   help: { keys: 'how many customer keys to place', messagesPerKey: 'records produced per key' },
 };

@@ -13,7 +13,7 @@
 // Ctrl-C stops the stream, flushes what is in flight, and still writes the results.
 import { z } from 'zod';
 import { config } from '../lib/config.ts';
-import { parseFlags, seconds } from '../lib/flags.ts';
+import { count, number, parseFlags, seconds } from '../lib/flags.ts';
 import { type Scheduled, TransactionGenerator, isPeakHour } from '../lib/generator/index.ts';
 import { createKafka, createProducer, ensureTopics, withAdmin } from '../lib/kafka.ts';
 import { runLab } from '../lib/lab.ts';
@@ -31,9 +31,9 @@ const flags = {
   summary: 'Backfills 7 days of transactions, then produces a live Poisson stream.',
   shape: {
     duration: seconds(30),
-    rate: z.coerce.number().positive().max(100_000).default(c.generator.eventRatePerMinute / 60),
-    events: z.coerce.number().int().positive().optional(),
-    backfill: z.coerce.number().int().min(0).max(10_000_000).default(c.initMode === 'flush' ? c.backfillEvents : 0),
+    rate: number().pipe(z.number().positive().max(100_000)).default(c.generator.eventRatePerMinute / 60),
+    events: count().pipe(z.number().positive()).optional(),
+    backfill: count().pipe(z.number().min(0).max(10_000_000)).default(c.initMode === 'flush' ? c.backfillEvents : 0),
   },
   help: {
     duration: 'seconds of live stream',

@@ -40,7 +40,8 @@ export function parseFlags<S extends z.ZodRawShape>(spec: FlagSpec<S>, argv: str
 export function usage<S extends z.ZodRawShape>(spec: FlagSpec<S>): string {
   const rows = Object.keys(spec.shape).map((k) => {
     const def = defaultOf(spec.shape[k] as z.ZodType);
-    return `  --${kebab(k).padEnd(14)} ${spec.help[k as keyof S]}${def === undefined ? '' : ` (default ${def})`}`;
+    const shown = typeof def === 'number' && !Number.isInteger(def) ? def.toFixed(2) : def;
+    return `  --${kebab(k).padEnd(14)} ${spec.help[k as keyof S]}${def === undefined ? '' : ` (default ${shown})`}`;
   });
   return `usage: ${spec.name} [flags]\n${spec.summary}\n\n${rows.join('\n')}\n  --help           this text`;
 }
@@ -58,6 +59,10 @@ function defaultOf(s: z.ZodType): unknown {
   const r = s.safeParse(undefined);
   return r.success ? r.data : undefined;
 }
+
+/** A number flag whose errors read well: `--rate: expected a number (got "fast")`. */
+export const number = () => z.coerce.number({ error: 'expected a number' }).refine(Number.isFinite, 'expected a finite number');
+export const count = () => z.coerce.number({ error: 'expected a whole number' }).int('expected a whole number');
 
 /** Positive seconds, e.g. `--duration 30`. */
 export const seconds = (def: number) => z.coerce.number({ error: 'expected a number of seconds' }).positive('expected a number of seconds > 0').max(86_400).default(def);

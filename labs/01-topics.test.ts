@@ -1,0 +1,52 @@
+import { describe, expect, test } from 'bun:test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from '../lib/config.ts';
+import { createKafka, withAdmin } from '../lib/kafka.ts';
+import { Lab01Result } from '../lib/results/lab01.ts';
+import { randomName, useEngines } from '../lib/testing/engines.ts';
+import { runLabProcess } from '../lib/testing/run-lab.ts';
+
+useEngines('kafka');
+
+describe('lab 01', () => {
+  const env = {
+    TOPIC_TRANSACTIONS: randomName('t-transactions'),
+    TOPIC_DLQ: randomName('t-dlq'),
+    TOPIC_LABELS: randomName('t-labels'),
+    TOPIC_AGGREGATES: randomName('t-aggregates'),
+    TOPIC_ANOMALIES: randomName('t-anomalies'),
+    TOPIC_VERDICTS: randomName('t-verdicts'),
+    TRANSACTIONS_PARTITIONS: '4',
+  };
+  const c = loadConfig(env);
+
+  test('creates the topics with the asked partitions, and every key lands on one partition', async () => {
+    const run = await runLabProcess('labs/01-topics.ts', ['--keys', '60', '--messages-per-key', '4'], env);
+    expect(run.stderr).not.toContain('failed');
+    expect(run.code).toBe(0);
+
+    const topics = await withAdmin(createKafka('test-lab01', c), (admin) =>
+      admin.fetchTopicMetadata({ topics: [c.topics.transactions, c.topics.dlq, c.topics.verdicts] }),
+    );
+    expect(topics.topics.map((t) => [t.name, t.partitions.length]).sort()).toEqual([
+      [c.topics.dlq, 1],
+      [c.topics.transactions, 4],
+      [c.topics.verdicts, 4],
+    ].sort());
+
+    const result = Lab01Result.parse(JSON.parse(readFileSync(join(run.dataDir, '01-topics.json'), 'utf8')));
+    expect(result.metrics.keys_total).toBe(60);
+    expect(result.metrics.keys_on_one_partition).toBe(60);
+    expect(result.metrics.keys_matching_murmur2).toBe(60);
+    expect(result.samples.partition_counts.reduce((s, p) => s + p.messages, 0)).toBe(240);
+  });
+
+  test('is harmless to re-run: existing topics are kept', async () => {
+    const run = await runLabProcess('labs/01-topics.ts', ['--keys', '10', '--messages-per-key', '1'], env);
+    expect(run.code).toBe(0);
+    const result = Lab01Result.parse(JSON.parse(readFileSync(join(run.dataDir, '01-topics.json'), 'utf8')));
+    expect(result.metrics.topics_created).toEqual([]);
+    expect(result.metrics.topics_existing).toHaveLength(6);
+  });
+});

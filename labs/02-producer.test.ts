@@ -1,0 +1,50 @@
+import { describe, expect, test } from 'bun:test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from '../lib/config.ts';
+import { drainTopic } from '../lib/drain.ts';
+import { createKafka } from '../lib/kafka.ts';
+import { Lab02Result } from '../lib/results/lab02.ts';
+import { decodeTransaction } from '../lib/schema.ts';
+import { randomName, useEngines } from '../lib/testing/engines.ts';
+import { runLabProcess } from '../lib/testing/run-lab.ts';
+
+useEngines('kafka');
+
+describe('lab 02', () => {
+  test('produces N events, and a consumer reads back exactly N distinct, valid transaction ids', async () => {
+    const env = { TOPIC_TRANSACTIONS: randomName('t-transactions'), TOPIC_LABELS: randomName('t-labels'), FRAUD_RATE: '0.1' };
+    const c = loadConfig(env);
+    const run = await runLabProcess('labs/02-producer.ts', ['--backfill', '700', '--events', '300', '--rate', '300', '--duration', '60'], env);
+    expect(run.code).toBe(0);
+
+    const ids = new Set<string>();
+    const invalid: string[] = [];
+    await drainTopic(createKafka('test-lab02', c), c.topics.transactions, 1000, (m) => {
+      const r = decodeTransaction(m.value);
+      if (r.ok) ids.add(r.value.transaction_id);
+      else invalid.push(r.message);
+    });
+    expect(invalid).toEqual([]);
+    expect(ids.size).toBe(1000);
+
+    const result = Lab02Result.parse(JSON.parse(readFileSync(join(run.dataDir, '02-producer.json'), 'utf8')));
+    expect(result.metrics.backfill).toMatchObject({ events: 700, acked: 700, failed: 0 });
+    expect(result.metrics.live).toMatchObject({ events: 300, acked: 300, failed: 0 });
+    expect(result.metrics.total_events).toBe(1000);
+    expect(result.samples.inter_arrival_s).toHaveLength(299);
+
+    // the labels went to their own topic, one per labeled event, each naming a transaction that exists
+    const labeled = Object.values(result.metrics.fraud_events).reduce((a, b) => a + b, 0);
+    expect(labeled).toBeGreaterThan(0);
+    const labelIds: string[] = [];
+    await drainTopic(createKafka('test-lab02-labels', c), c.topics.labels, labeled, (m) => labelIds.push(JSON.parse(m.value!.toString()).transaction_id));
+    expect(labelIds.every((id) => ids.has(id))).toBe(true);
+  });
+
+  test('rejects a bad flag with a clear message and produces nothing', async () => {
+    const run = await runLabProcess('labs/02-producer.ts', ['--rate', 'fast'], { TOPIC_TRANSACTIONS: randomName('t-unused') });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--rate: expected a number (got "fast")');
+  });
+});
