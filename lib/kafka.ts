@@ -2,14 +2,7 @@
 // disconnect, and topic creation that is safe to repeat.
 import { type Admin, type ITopicConfig, Kafka, type KafkaConfig, type LogEntry, Partitioners, type Producer, type ProducerConfig, logLevel } from 'kafkajs';
 import { type Config, config } from './config.ts';
-
-// kafkajs 2.2.4 arms a timer with a negative delay whenever the client is not throttled
-// (requestQueue.scheduleCheckPendingRequests); the runtime clamps it to 1 ms and warns each time.
-// Harmless, so that one warning is dropped; every other warning is still printed.
-process.removeAllListeners('warning');
-process.on('warning', (w) => {
-  if (w.name !== 'TimeoutNegativeWarning') console.error(`${w.name}: ${w.message}`);
-});
+import './kafkajs-warnings.ts';
 
 // Transient states every client meets right after a broker starts; kafkajs retries them itself.
 const TRANSIENT = /coordinator is loading|coordinator is not available|no leader for this topic-partition|not the correct coordinator|Broker not connected/i;
@@ -77,6 +70,8 @@ export async function ensureTopics(admin: Admin, specs: ITopicConfig[]): Promise
   const missing = specs.filter((s) => !present.has(s.topic));
   if (missing.length) {
     await admin.createTopics({ topics: missing, waitForLeaders: true });
+    // KRaft propagates new topics to the broker's metadata cache asynchronously: wait until it serves them
+    for (const s of missing) await waitForTopic(admin, s.topic);
     result.created.push(...missing.map((s) => s.topic));
   }
   const existing = specs.filter((s) => present.has(s.topic));

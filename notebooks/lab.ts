@@ -3,7 +3,7 @@
 import { z } from 'zod';
 
 type Display = (value: unknown) => unknown;
-type Attachment = { name: string; json(): Promise<unknown> };
+type Attachment = { json(): Promise<unknown> };
 
 /** A promise that never settles: cells that depend on it stay empty instead of showing errors. */
 const never = <T>() => new Promise<T>(() => {});
@@ -13,17 +13,18 @@ const never = <T>() => new Promise<T>(() => {});
  * what to do and never resolves, so the plots below stay blank rather than crash.
  */
 export async function loadRun<S extends z.ZodType>(file: Attachment, schema: S, lab: string, display: Display): Promise<z.infer<S>> {
-  const rerun = `<code>bun run lab:${lab}</code>, then <code>bun run notebooks:build</code> (or reload the preview)`;
+  // lab is "02-producer": the file is data/02-producer.json, written by `bun run lab:02`
+  const rerun = `<code>bun run lab:${lab.slice(0, 2)}</code>, then <code>bun run notebooks:build</code> (or reload the preview)`;
   let raw: unknown;
   try {
     raw = await file.json();
   } catch {
-    display(callout(`<b>No results yet:</b> <code>data/${file.name}</code> was not found. Run ${rerun}.`));
+    display(callout(`<b>No results yet:</b> <code>data/${lab}.json</code> was not found. Run ${rerun}.`));
     return never();
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    const box = callout(`<b><code>data/${file.name}</code> does not match the lab's schema</b> (written by an older lab?). Re-run ${rerun}.`);
+    const box = callout(`<b><code>data/${lab}.json</code> does not match the lab's schema</b> (written by an older lab?). Re-run ${rerun}.`);
     box.appendChild(document.createElement('pre')).textContent = z.prettifyError(parsed.error);
     display(box);
     return never();
@@ -68,7 +69,7 @@ export function kv(rows: [string, Cell][]): HTMLTableElement {
   const t = table([], rows);
   t.deleteTHead();
   t.style.width = 'auto';
-  for (const tr of t.rows) {
+  for (const tr of Array.from(t.rows)) {
     tr.cells[0]!.style.color = 'var(--theme-foreground)';
     tr.cells[1]!.style.textAlign = 'left';
   }
@@ -112,7 +113,11 @@ export function envelope(run: { run_id: string; started_at: string; ended_at: st
 /** Side-by-side blocks that wrap on narrow screens. */
 export function row(...children: Node[]): HTMLElement {
   const div = document.createElement('div');
-  div.style.cssText = 'display:flex;gap:2rem;flex-wrap:wrap;align-items:flex-start;';
-  div.append(...children);
+  div.style.cssText = 'display:flex;gap:0 2rem;flex-wrap:wrap;align-items:flex-start;';
+  for (const child of children) {
+    // tables start narrow and grow, so two fit side by side and long values wrap inside their cell
+    if (child instanceof HTMLTableElement) child.style.flex = '1 1 300px';
+    div.append(child);
+  }
   return div;
 }

@@ -7,7 +7,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { config, observable } from '@observablehq/notebook-kit/vite';
-import { build, createLogger, createServer, type Logger } from 'vite';
+import { build, createLogger, createServer, type Logger, type Plugin } from 'vite';
 import { PROJECT_ROOT } from '../lib/config.ts';
 
 const NOTEBOOKS = join(PROJECT_ROOT, 'notebooks');
@@ -31,6 +31,27 @@ function quietLogger(): Logger {
   return logger;
 }
 
+/**
+ * Notebook Kit's runtime loads its built-in libraries from jsDelivr on first use. Those that are
+ * installed here resolve to node_modules instead, so a cell that uses the built-in `Plot` or `d3`, or
+ * FileAttachment(…).csv(), still works offline. Others (Inputs, htl, …) stay remote: don't use them.
+ */
+function offline(): Plugin {
+  const local: Record<string, string> = {
+    'https://cdn.jsdelivr.net/npm/@observablehq/plot/+esm': '@observablehq/plot',
+    'https://cdn.jsdelivr.net/npm/d3/+esm': 'd3',
+    'https://cdn.jsdelivr.net/npm/d3-dsv/+esm': 'd3-dsv',
+  };
+  return {
+    name: 'txlab-offline',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      const name = local[source];
+      return name ? this.resolve(name, importer, { skipSelf: true }) : null;
+    },
+  };
+}
+
 function notebookFiles(): string[] {
   return readdirSync(NOTEBOOKS)
     .filter((f) => f.endsWith('.html'))
@@ -51,7 +72,7 @@ async function runBuild(): Promise<void> {
   await build({
     ...config(),
     customLogger: quietLogger(),
-    plugins: [observable()],
+    plugins: [offline(), observable()],
     root: NOTEBOOKS,
     publicDir: false,
     build: { outDir: OUT, emptyOutDir: true, rollupOptions: { input: inputs } },
@@ -64,7 +85,7 @@ async function runPreview(): Promise<void> {
   const server = await createServer({
     ...config(),
     customLogger: quietLogger(),
-    plugins: [observable()],
+    plugins: [offline(), observable()],
     root: NOTEBOOKS,
     publicDir: false,
     // the notebooks read ../data/ and import ../lib/results/: allow the whole project, nothing above it

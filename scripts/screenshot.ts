@@ -1,15 +1,15 @@
 // Render one built notebook page to a PNG with headless Chromium, so anyone can look at a page without a
 // browser session, and check that it loaded nothing from outside localhost (the site must work offline).
-//   bun scripts/screenshot.ts dist/notebooks/02-producer.html out.png [--chromium /usr/bin/chromium]
+//   bun scripts/screenshot.ts dist/notebooks/02-producer.html out.png [--height 3000] [--chromium /usr/bin/chromium]
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 
-const { positionals, values } = parseArgs({ allowPositionals: true, options: { chromium: { type: 'string' } } });
+const { positionals, values } = parseArgs({ allowPositionals: true, options: { chromium: { type: 'string' }, height: { type: 'string', default: '3000' } } });
 const [page, out] = positionals;
 if (!page || !out) {
-  console.error('usage: bun scripts/screenshot.ts <dist/…/page.html> <out.png> [--chromium <path>]');
+  console.error('usage: bun scripts/screenshot.ts <dist/…/page.html> <out.png> [--height <px>] [--chromium <path>]');
   process.exit(2);
 }
 const file = resolve(page);
@@ -46,7 +46,7 @@ try {
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync', '--hide-scrollbars',
       `--user-data-dir=${profile}`, `--log-net-log=${netlog}`,
-      `--screenshot=${resolve(out)}`, '--window-size=1200,3000', '--virtual-time-budget=10000',
+      `--screenshot=${resolve(out)}`, `--window-size=1200,${Number(values.height) || 3000}`, '--virtual-time-budget=10000',
       url,
     ],
     { stdout: 'ignore', stderr: 'pipe' },

@@ -1,0 +1,100 @@
+// The embedded stack's programmatic face: labs and the test preload call ensureStack(), the CLI calls
+// all four. Engines are independent, so they start and stop in parallel.
+import { rmSync } from 'node:fs';
+import { type Config, config } from '../config.ts';
+import { ENGINE_NAMES, type Engine, type EngineName, StackError } from './engine.ts';
+import { kafkaEngine } from './kafka.ts';
+import { type State, type StopResult, type UpResult, engineStatus, ensureEngine, shortPath, stopEngine } from './lifecycle.ts';
+import { mariadbEngine } from './mariadb.ts';
+import { downLine, upLine } from './report.ts';
+import { temporalEngine } from './temporal.ts';
+
+export { ENGINE_NAMES, type EngineName, StackError };
+
+export interface StackOptions {
+  engines?: readonly EngineName[];
+  /** print nothing but notes about long one-time steps (building, downloading) */
+  quiet?: boolean;
+}
+
+export function stackEngines(cfg: Config = config(), names: readonly EngineName[] = ENGINE_NAMES): Engine[] {
+  const all = { kafka: kafkaEngine, db: mariadbEngine, temporal: temporalEngine } as const;
+  return names.map((n) => all[n](cfg));
+}
+
+const lineOf = (e: Engine) => ({ label: e.label, endpoint: e.endpoint, log: shortPath(e.logFile), links: e.links });
+
+/** Settles every task, then throws one StackError listing each failure on its own line. */
+async function allOrError<T>(engines: Engine[], task: (e: Engine) => Promise<T>): Promise<T[]> {
+  const settled = await Promise.allSettled(engines.map(task));
+  const problems = settled.flatMap((s, i) =>
+    s.status === 'fulfilled' ? [] : [s.reason instanceof StackError ? s.reason.message : `stack: ${engines[i]!.label}: ${String(s.reason?.stack ?? s.reason)}`],
+  );
+  if (problems.length > 0) throw new StackError(problems.join('\n'));
+  return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
+}
+
+export interface UpReport {
+  engine: EngineName;
+  endpoint: string;
+  result: UpResult;
+}
+
+/** Starts (or finds running, or probes external) the requested engines; resolves when all answer. Idempotent. */
+export async function ensureStack(opts: StackOptions = {}): Promise<UpReport[]> {
+  const say = opts.quiet ? () => {} : (line: string) => console.log(line);
+  const note = (line: string) => console.error(line);
+  return allOrError(stackEngines(config(), opts.engines), async (e) => {
+    const result = await ensureEngine(e, note);
+    say(upLine(lineOf(e), result));
+    return { engine: e.name, endpoint: e.endpoint, result };
+  });
+}
+
+/** Stops the processes the stack started (external engines are left alone); data stays. */
+export async function stopStack(opts: StackOptions = {}): Promise<{ engine: EngineName; result: StopResult }[]> {
+  const say = opts.quiet ? () => {} : (line: string) => console.log(line);
+  return allOrError(stackEngines(config(), opts.engines), async (e) => {
+    const r = await stopEngine(e);
+    say(downLine(e.label, r));
+    return { engine: e.name, result: r.result };
+  });
+}
+
+/** Stops the stack and deletes the engines' data and logs (the Kafka classpath and built tools stay cached). */
+export async function resetStack(opts: StackOptions = {}): Promise<void> {
+  await stopStack(opts);
+  for (const e of stackEngines(config(), opts.engines)) {
+    if (!e.managed) continue;
+    for (const path of [...e.dataPaths, e.pidFile]) rmSync(path, { recursive: true, force: true });
+  }
+}
+
+export interface EngineStatus {
+  engine: EngineName;
+  label: string;
+  mode: 'managed' | 'external';
+  state: State;
+  endpoint: string;
+  pid?: number;
+  logFile?: string;
+  links: string[];
+}
+
+export async function stackStatus(opts: StackOptions = {}): Promise<EngineStatus[]> {
+  return Promise.all(
+    stackEngines(config(), opts.engines).map(async (e) => {
+      const s = await engineStatus(e);
+      return {
+        engine: e.name,
+        label: e.label,
+        mode: e.managed ? 'managed' : 'external',
+        state: s.state,
+        endpoint: e.endpoint,
+        pid: s.pid,
+        logFile: e.managed ? e.logFile : undefined,
+        links: e.links ?? [],
+      } satisfies EngineStatus;
+    }),
+  );
+}

@@ -1,0 +1,118 @@
+// The embedded Kafka 4.x broker: jars from Maven Central through lib/stack/kafka/pom.xml (cached in ~/.m2,
+// the classpath cached beside the pom's hash), storage formatted on first start, one KRaft node.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { type Config, EMBEDDED, PROJECT_ROOT } from '../config.ts';
+import '../kafkajs-warnings.ts';
+import type { Command, Engine } from './engine.ts';
+import { StackError } from './engine.ts';
+import { classpathEntries, serverProperties } from './kafka-config.ts';
+import { portAccepts, splitHostPort } from './process.ts';
+import { javaMajor, requireTool, run, runStep } from './tools.ts';
+
+const POM = join(PROJECT_ROOT, 'lib/stack/kafka/pom.xml');
+const LOG4J = join(PROJECT_ROOT, 'lib/stack/kafka/log4j2.yaml');
+const JAVA_HINT = 'install Java 17 or newer (e.g. `apt-get install openjdk-17-jre-headless`), or set KAFKA_BROKERS=host:port to use your own Kafka';
+
+/** Kafka answers a metadata request (a TCP accept alone is not enough: the broker listens before it is ready). */
+export async function kafkaAnswers(brokers: string[]): Promise<boolean> {
+  const first = splitHostPort(brokers[0]!);
+  if (!(await portAccepts(first.host, first.port))) return false;
+  const admin = new Kafka({
+    clientId: 'txlab-stack',
+    brokers,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 1_000,
+    requestTimeout: 2_000,
+    retry: { retries: 0 },
+  }).admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    return cluster.brokers.length > 0;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+async function requireJava(): Promise<string> {
+  const java = requireTool('java', JAVA_HINT);
+  const r = await run(java, ['-version']);
+  const major = javaMajor(r.stderr + r.stdout);
+  if (major !== undefined && major < 17) throw new StackError(`stack: Kafka 4 needs Java 17 or newer, found Java ${major}: ${JAVA_HINT}`);
+  return java;
+}
+
+/** The broker's classpath, resolved by Maven once per pom version and cached in the stack dir. */
+async function classpath(dir: string, note: (line: string) => void): Promise<string> {
+  const file = join(dir, 'classpath.txt');
+  const hashFile = join(dir, 'classpath.pom-sha256');
+  const hash = createHash('sha256').update(readFileSync(POM)).digest('hex');
+  if (existsSync(file) && existsSync(hashFile) && readFileSync(hashFile, 'utf8').trim() === hash) {
+    const cp = readFileSync(file, 'utf8').trim();
+    if (classpathEntries(cp).every((jar) => existsSync(jar))) return cp;
+  }
+  mkdirSync(dir, { recursive: true });
+  const mvn = requireTool('mvn', 'install Maven (e.g. `apt-get install maven`) so the stack can fetch the Kafka jars, or set KAFKA_BROKERS=host:port to use your own Kafka');
+  note('stack: resolving the Kafka jars with Maven (once; cached in ~/.m2)');
+  await runStep('resolving the Kafka classpath with Maven', mvn, ['-q', '-B', '-f', POM, 'dependency:build-classpath', `-Dmdep.outputFile=${file}`], {
+    logFile: join(dir, 'setup.log'),
+  });
+  writeFileSync(hashFile, `${hash}\n`);
+  return readFileSync(file, 'utf8').trim();
+}
+
+/** The Kafka jars' classpath, for Kafka's own tools (e.g. ProducerPerformance in the benchmarks). */
+export function kafkaClasspath(cfg: Config, note: (line: string) => void = (line) => console.error(line)): Promise<string> {
+  return classpath(join(cfg.stackDir, 'kafka'), note);
+}
+
+/** Formats the storage directory on first start only (KRaft needs a cluster id written before the server runs). */
+async function formatStorage(java: string, cp: string, dir: string, dataDir: string, props: string): Promise<void> {
+  if (existsSync(join(dataDir, 'meta.properties'))) return;
+  const log = join(dir, 'setup.log');
+  const id = (await runStep('generating a Kafka cluster id', java, ['-cp', cp, 'kafka.tools.StorageTool', 'random-uuid'], { logFile: log })).trim();
+  await runStep('formatting the Kafka storage', java, ['-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', id, '-c', props], { logFile: log });
+}
+
+export function kafkaEngine(cfg: Config): Engine {
+  const { host, port } = splitHostPort(cfg.kafka.managed ? EMBEDDED.kafkaBrokers : cfg.kafka.brokers[0]!);
+  const dir = join(cfg.stackDir, 'kafka');
+  const dataDir = join(dir, 'data');
+  const props = join(dir, 'server.properties');
+  return {
+    name: 'kafka',
+    label: 'kafka',
+    managed: cfg.kafka.managed,
+    endpoint: cfg.kafka.brokers.join(','),
+    envVar: 'KAFKA_BROKERS',
+    host,
+    ports: [
+      { port, what: 'Kafka broker', alternative: `set KAFKA_BROKERS=${host}:${port} to use that Kafka instead` },
+      { port: EMBEDDED.kafkaControllerPort, what: 'Kafka controller' },
+    ],
+    dir,
+    logFile: join(dir, 'kafka.log'),
+    pidFile: join(dir, 'kafka.pid'),
+    markers: ['kafka.Kafka', props],
+    startTimeoutMs: 120_000,
+    stopTimeoutMs: 30_000,
+    dataPaths: [dataDir, props, join(dir, 'kafka.log'), join(dir, 'setup.log')],
+    ready: () => kafkaAnswers(cfg.kafka.brokers),
+    async prepare(note): Promise<Command> {
+      const java = await requireJava();
+      mkdirSync(dataDir, { recursive: true });
+      const cp = await classpath(dir, note);
+      writeFileSync(
+        props,
+        serverProperties({ host, brokerPort: port, controllerPort: EMBEDDED.kafkaControllerPort, dataDir }),
+      );
+      await formatStorage(java, cp, dir, dataDir, props);
+      return { cmd: java, args: ['-Xms512m', '-Xmx1g', `-Dlog4j2.configurationFile=${LOG4J}`, '-cp', cp, 'kafka.Kafka', props] };
+    },
+  };
+}

@@ -1,0 +1,42 @@
+// What `bun run stack` prints: one line per engine for up/down, a small table for status. Pure: takes
+// values, returns strings.
+import type { StopResult, UpResult } from './lifecycle.ts';
+import { seconds } from './wait.ts';
+
+const WIDTH = 10;
+
+export interface EngineLine {
+  label: string;
+  endpoint: string;
+  /** the log path as it should be shown */
+  log: string;
+  links?: string[];
+}
+
+export function upLine(e: EngineLine, r: UpResult): string {
+  const detail =
+    r.how === 'started'
+      ? `started in ${seconds(r.ms)}, pid ${r.pid}, log ${e.log}`
+      : r.how === 'running'
+        ? `already running, pid ${r.pid}, log ${e.log}`
+        : `external, answered in ${seconds(r.ms)}`;
+  const links = e.links?.length ? `  ${e.links.join('  ')}` : '';
+  return `${e.label.padEnd(WIDTH)}up  ${e.endpoint}  (${detail})${links}`;
+}
+
+export function downLine(label: string, r: { result: StopResult; pid?: number; ms: number }): string {
+  const text: Record<StopResult, string> = {
+    external: 'external: left alone',
+    'not running': 'not running',
+    stopped: `stopped  (pid ${r.pid}, ${seconds(r.ms)})`,
+    killed: `killed  (pid ${r.pid} ignored SIGTERM for ${seconds(r.ms)})`,
+  };
+  return `${label.padEnd(WIDTH)}${text[r.result]}`;
+}
+
+/** Left-aligned columns separated by two spaces; the first row is the header. */
+export function table(rows: readonly (readonly string[])[]): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
+}
