@@ -19,6 +19,7 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 const ratio = z.coerce.number().min(0).max(1);
 const hostPort = z.string().trim().regex(/^[\w.-]+:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:9092');
 const topicName = z.string().trim().regex(/^[a-zA-Z0-9._-]{1,249}$/, 'expected a Kafka topic name (letters, digits, . _ -)');
+const sqlName = z.string().trim().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'expected an SQL table name (letters, digits, _)');
 
 export const Env = z.object({
   // endpoints: set one to use an engine you run yourself; the stack then leaves that engine alone
@@ -56,6 +57,43 @@ export const Env = z.object({
   TOPIC_VERDICTS: topicName.default('transaction_verdicts'),
   TRANSACTIONS_PARTITIONS: int(1, 10_000).default(6),
   REPLICATION_FACTOR: int(1, 16).default(1),
+
+  // the SQL sink (labs 03-04): its consumer group, rows per database transaction, partitions written at once
+  SINK_GROUP: z.string().trim().min(1).default('txlab-sink'),
+  SINK_BATCH_ROWS: int(1, 20_000).default(1000),
+  SINK_CONCURRENCY: int(1, 64).default(3),
+  // lab 04's SingleStore-like layout on MariaDB: leaf servers joined by the Spider engine
+  SPIDER_LEAF_PORTS: z
+    .string()
+    .trim()
+    .transform((s) => s.split(',').map((p) => Number(p.trim())))
+    .pipe(z.array(z.number().int().min(1).max(65_535)).min(1).max(8))
+    .default([3308, 3309]),
+
+  // fraud review (lab 05): rule thresholds, decision scores, the Temporal task queue and its limits
+  FRAUD_GROUP: z.string().trim().min(1).default('fraud'),
+  FRAUD_TASK_QUEUE: z.string().trim().min(1).default('fraud-review'),
+  FRAUD_WORKFLOW_PREFIX: z.string().trim().regex(/^[\w.-]{1,64}$/, 'expected letters, digits, . _ -').default('review'),
+  FRAUD_MAX_IN_FLIGHT: int(1, 10_000).default(64),
+  FRAUD_HOLD_TIMEOUT_S: z.coerce.number().positive().max(30 * 86_400).default(300),
+  FRAUD_MAX_EVENT_AGE_S: z.coerce.number().positive().default(300),
+  FRAUD_VELOCITY_COUNT: int(2, 1000).default(5),
+  FRAUD_VELOCITY_WINDOW_S: z.coerce.number().positive().max(86_400).default(60),
+  FRAUD_HIGH_VALUE_AMOUNT: int(1, Number.MAX_SAFE_INTEGER).default(1_000_000),
+  FRAUD_HIGH_VALUE_COUNT: int(1, 100).default(3),
+  FRAUD_HIGH_VALUE_OF_LAST: int(1, 100).default(10),
+  FRAUD_TRAVEL_KMH: z.coerce.number().positive().default(900),
+  FRAUD_TRAVEL_MIN_KM: z.coerce.number().nonnegative().default(100),
+  FRAUD_NEW_DEVICE_RATIO: z.coerce.number().nonnegative().default(1),
+  FRAUD_OUTLIER_RATIO: z.coerce.number().gt(1).default(10),
+  FRAUD_MIN_HISTORY: int(1, 1000).default(5),
+  FRAUD_REVIEW_SCORE: ratio.default(0.5),
+  FRAUD_DECLINE_SCORE: ratio.default(0.8),
+  FRAUD_STATE_MAX_CUSTOMERS: int(1, 100_000_000).default(100_000),
+  FRAUD_STATE_IDLE_S: z.coerce.number().positive().default(7 * 86_400),
+  FRAUD_VERDICTS_TABLE: sqlName.default('transaction_verdicts'),
+  FRAUD_ACTIVITY_LOG_TABLE: sqlName.default('fraud_activity_log'),
+  FRAUD_HISTORY_TABLE: sqlName.default('transactions'),
 });
 export type Env = z.infer<typeof Env>;
 
@@ -96,6 +134,27 @@ function toConfig(env: Env) {
     },
     transactionsPartitions: env.TRANSACTIONS_PARTITIONS,
     replicationFactor: env.REPLICATION_FACTOR,
+    sink: { group: env.SINK_GROUP, batchRows: env.SINK_BATCH_ROWS, concurrency: env.SINK_CONCURRENCY },
+    spiderLeafPorts: env.SPIDER_LEAF_PORTS,
+    fraud: {
+      group: env.FRAUD_GROUP,
+      taskQueue: env.FRAUD_TASK_QUEUE,
+      workflowPrefix: env.FRAUD_WORKFLOW_PREFIX,
+      maxInFlight: env.FRAUD_MAX_IN_FLIGHT,
+      holdTimeoutMs: env.FRAUD_HOLD_TIMEOUT_S * 1000,
+      maxEventAgeMs: env.FRAUD_MAX_EVENT_AGE_S * 1000,
+      rules: {
+        velocity: { count: env.FRAUD_VELOCITY_COUNT, windowMs: env.FRAUD_VELOCITY_WINDOW_S * 1000 },
+        highValue: { amount: env.FRAUD_HIGH_VALUE_AMOUNT, count: env.FRAUD_HIGH_VALUE_COUNT, ofLast: env.FRAUD_HIGH_VALUE_OF_LAST },
+        travel: { maxKmh: env.FRAUD_TRAVEL_KMH, minKm: env.FRAUD_TRAVEL_MIN_KM },
+        newDevice: { amountRatio: env.FRAUD_NEW_DEVICE_RATIO },
+        outlier: { ratio: env.FRAUD_OUTLIER_RATIO },
+        minHistory: env.FRAUD_MIN_HISTORY,
+      },
+      scores: { review: env.FRAUD_REVIEW_SCORE, decline: env.FRAUD_DECLINE_SCORE },
+      state: { maxCustomers: env.FRAUD_STATE_MAX_CUSTOMERS, idleMs: env.FRAUD_STATE_IDLE_S * 1000 },
+      tables: { verdicts: env.FRAUD_VERDICTS_TABLE, activityLog: env.FRAUD_ACTIVITY_LOG_TABLE, history: env.FRAUD_HISTORY_TABLE },
+    },
   };
 }
 

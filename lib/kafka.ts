@@ -5,7 +5,7 @@ import { type Config, config } from './config.ts';
 import './kafkajs-warnings.ts';
 
 // Transient states every client meets right after a broker starts; kafkajs retries them itself.
-const TRANSIENT = /coordinator is loading|coordinator is not available|no leader for this topic-partition|not the correct coordinator|Broker not connected/i;
+const TRANSIENT = /coordinator is loading|coordinator is not available|no leader for this topic-partition|not the correct coordinator|Broker not connected|group is rebalancing/i;
 
 function logCreator() {
   return ({ namespace, level, log }: LogEntry) => {

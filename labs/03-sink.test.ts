@@ -1,0 +1,56 @@
+import { afterAll, describe, expect, test } from 'bun:test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from '../lib/config.ts';
+import { dropDatabase } from '../lib/db/connect.ts';
+import { createKafka, withAdmin } from '../lib/kafka.ts';
+import { Lab03Result } from '../lib/results/lab03.ts';
+import { scratchDatabaseUrl } from '../lib/testing/database.ts';
+import { randomName, useEngines } from '../lib/testing/engines.ts';
+import { runLabProcess } from '../lib/testing/run-lab.ts';
+
+useEngines('kafka', 'db');
+
+describe('lab 03', () => {
+  const env = {
+    TOPIC_TRANSACTIONS: randomName('t-lab03'),
+    TOPIC_DLQ: randomName('t-lab03-dlq'),
+    TOPIC_LABELS: randomName('t-lab03-labels'),
+    TOPIC_AGGREGATES: randomName('t-lab03-agg'),
+    TOPIC_ANOMALIES: randomName('t-lab03-anom'),
+    TOPIC_VERDICTS: randomName('t-lab03-verdicts'),
+    SINK_GROUP: randomName('g-lab03'),
+    DATABASE_URL: scratchDatabaseUrl('test_lab03'),
+    TRANSACTIONS_PARTITIONS: '3',
+  };
+  afterAll(async () => {
+    await dropDatabase(env.DATABASE_URL);
+    const c = loadConfig(env);
+    await withAdmin(createKafka('test-lab03', c), (a) => a.deleteTopics({ topics: Object.values(c.topics) })).catch(() => {});
+  });
+
+  test('with two sinks, stores every good message once, dead-letters each bad one, and reports latency', async () => {
+    const run = await runLabProcess('labs/03-sink.ts', ['--events', '3000', '--duration', '3', '--rate', '200', '--bad', '2', '--sinks', '2', '--seed', '77'], env);
+    expect(run.code).toBe(0);
+    const r = Lab03Result.parse(JSON.parse(readFileSync(join(run.dataDir, '03-sink.json'), 'utf8')));
+    expect(r.metrics.produced.backfill).toBe(3000);
+    expect(r.metrics.produced.bad).toEqual({ oversized: 2, malformed_json: 2, schema_violation: 2 });
+    expect(r.metrics.rows.expected).toBe(3000 + r.metrics.produced.live);
+    expect(r.metrics.rows).toEqual({ expected: r.metrics.rows.expected, stored: r.metrics.rows.expected, distinct_ids: r.metrics.rows.expected });
+    expect(r.metrics.sink.dlq).toEqual({ oversized: 2, malformed_json: 2, schema_violation: 2 });
+    expect(r.metrics.sink.rows_inserted).toBe(r.metrics.rows.expected);
+    expect(r.metrics.aggregates.mismatches).toBe(0);
+    expect(r.metrics.drained).toBe(true);
+    expect(r.metrics.event_to_row_ms.count).toBe(r.metrics.produced.live);
+    expect(r.metrics.append_to_row_ms.count).toBe(r.metrics.rows.expected);
+    expect(r.samples.timeline.length).toBeGreaterThan(0);
+    expect(run.stderr).toMatch(/sink-1: joined group g-lab03_\w+: partitions/);
+    expect(run.stdout).toContain('rows stored for this run');
+  });
+
+  test('rejects a bad flag with a clear message', async () => {
+    const run = await runLabProcess('labs/03-sink.ts', ['--sinks', 'two'], env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--sinks: expected a whole number (got "two")');
+  });
+});

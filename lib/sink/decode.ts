@@ -1,0 +1,36 @@
+// Sorting one chunk of Kafka messages into rows to store and rejects for the dead-letter topic, with
+// the reason. Pure: a message is a plain value, so tests hand in fixtures.
+import { type DecodeFailure, decodeTransaction } from '../schema.ts';
+import { type SinkRow, storageProblem } from './rows.ts';
+
+/** The parts of a kafkajs message the sink reads. */
+export type InMessage = { offset: string; key: Buffer | null; value: Buffer | null; timestamp: string; headers?: Record<string, unknown> };
+export type Reject = { message: InMessage; reason: DecodeFailure; error: string };
+export type Classified = { rows: SinkRow[]; rejects: Reject[] };
+
+export function classify(messages: readonly InMessage[], partition: number): Classified {
+  const rows: SinkRow[] = [];
+  const rejects: Reject[] = [];
+  for (const message of messages) {
+    const r = decodeTransaction(message.value);
+    if (!r.ok) {
+      rejects.push({ message, reason: r.reason, error: r.message });
+      continue;
+    }
+    const problem = storageProblem(r.value);
+    if (problem) {
+      rejects.push({ message, reason: 'schema_violation', error: problem });
+      continue;
+    }
+    rows.push({ tx: r.value, origin: { partition, offset: message.offset, timestampMs: Number(message.timestamp) } });
+  }
+  return { rows, rejects };
+}
+
+/** Consecutive slices of at most `size` items. */
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  if (!(size >= 1)) throw new Error(`chunks: size must be ≥ 1, got ${size}`);
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

@@ -1,0 +1,69 @@
+#!/usr/bin/env bun
+// One sink process: a member of the sink consumer group (SINK_GROUP) that stores `transactions` in the
+// database of DATABASE_URL until SIGINT/SIGTERM. Start several to share the partitions. Lab 03 and the
+// tests start it as a child process; it reports its counters to a parent over IPC when there is one.
+//   bun lib/sink/main.ts [--id sink-1] [--batch 1000] [--concurrency 2]
+import { z } from 'zod';
+import { config } from '../config.ts';
+import { ensureDatabase, openDb } from '../db/connect.ts';
+import { describeMigration, migrate } from '../db/migrate.ts';
+import { count, parseFlags } from '../flags.ts';
+import { createKafka, createProducer } from '../kafka.ts';
+import { runLab } from '../lab.ts';
+import { fmt } from '../report.ts';
+import { runSink, sinkConsumerConfig } from './sink.ts';
+import { SinkStats } from './stats.ts';
+
+const c = config();
+const flags = {
+  name: 'bun lib/sink/main.ts',
+  summary: 'Stores the transactions topic in SQL, as one member of the sink consumer group.',
+  shape: {
+    id: z.string().regex(/^[\w.-]{1,40}$/, 'expected letters, digits, . _ -').default('sink'),
+    batch: count().pipe(z.number().min(1).max(20_000)).default(c.sink.batchRows),
+    concurrency: count().pipe(z.number().min(1).max(64)).default(c.sink.concurrency),
+  },
+  help: { id: 'name in logs and reports', batch: 'messages per database transaction (SINK_BATCH_ROWS)', concurrency: 'partitions written at once (SINK_CONCURRENCY)' },
+};
+
+export type SinkIpcMessage =
+  | { type: 'ready' }
+  | { type: 'joined'; partitions: number[] }
+  | { type: 'stats'; final: boolean; snapshot: ReturnType<SinkStats['snapshot']> };
+
+await runLab('sink', async ({ signal }) => {
+  const args = parseFlags(flags);
+  const say = (line: string) => console.error(`${args.id}: ${line}`);
+  const stats = new SinkStats(args.id);
+  // resolves once the message is handed over (the process may exit right after the last one)
+  const send = (m: SinkIpcMessage) => new Promise<void>((resolve) => (process.send ? process.send(m, undefined, undefined, () => resolve()) : resolve()));
+
+  await ensureDatabase(c.db.url);
+  const db = await openDb(c.db.url, args.concurrency + 1);
+  const kafka = createKafka(`txlab-${args.id}`);
+  const consumer = kafka.consumer(sinkConsumerConfig(c.sink.group));
+  const dlq = createProducer(kafka);
+  const ticker = setInterval(() => void send({ type: 'stats', final: false, snapshot: stats.snapshot() }), 500);
+  try {
+    say(`${db.server}: ${describeMigration(await migrate(db))}`);
+    await Promise.all([consumer.connect(), dlq.connect()]);
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      const mine = [...(e.payload.memberAssignment[c.topics.transactions] ?? [])].sort((a, b) => a - b);
+      say(`joined group ${c.sink.group}: partitions ${mine.join(',') || 'none'} of ${c.topics.transactions}`);
+      void send({ type: 'joined', partitions: mine });
+    });
+    await send({ type: 'ready' });
+    // runSink's lines start `sink: `: name this sink instead
+    const log = (line: string) => say(line.replace(/^sink: /, ''));
+    await runSink({ consumer, pool: db.pool, dlq, topic: c.topics.transactions, dlqTopic: c.topics.dlq, group: c.sink.group, batchRows: args.batch, concurrency: args.concurrency, stats, signal, log });
+  } finally {
+    clearInterval(ticker);
+    // leave the group first, so its partitions move to the other sinks at once
+    await consumer.disconnect().catch((e) => say(`consumer disconnect: ${(e as Error).message}`));
+    await dlq.disconnect().catch(() => {});
+    await db.pool.end().catch(() => {});
+    await send({ type: 'stats', final: true, snapshot: stats.snapshot(true) });
+    const rejected = Object.values(stats.dlq).reduce((a, b) => a + b, 0);
+    say(`stopped: ${fmt(stats.messages)} messages, ${fmt(stats.rowsInserted)} rows inserted, ${fmt(stats.duplicates)} duplicates, ${rejected} to the DLQ, ${stats.retries} retries`);
+  }
+});

@@ -1,0 +1,41 @@
+// When a write fails: retry (the database is down, restarting, or a lock timed out) or stop (the
+// schema or the SQL is wrong, and retrying would loop forever). Pure: classification and backoff.
+
+/** Errors that retrying cannot fix: the table or SQL is wrong, access is denied, a value cannot be stored. */
+const FATAL_ERRNOS = new Set([
+  1044, 1045, 1142, // access denied
+  1049, 1146, 1054, // unknown database / table / column
+  1064, 1149, // SQL syntax
+  1048, 1264, 1265, 1292, 1366, 1406, // a value the column cannot hold (NULL, out of range, truncated, wrong)
+]);
+
+export class FatalSinkError extends Error {
+  override name = 'FatalSinkError';
+}
+
+export function isRetriable(e: unknown): boolean {
+  if (e instanceof FatalSinkError) return false;
+  const errno = (e as { errno?: unknown }).errno;
+  // connection errors (ECONNREFUSED, PROTOCOL_CONNECTION_LOST, 2006 gone away, 1053 shutdown), deadlocks
+  // (1213), lock wait timeouts (1205), too many connections (1040), read-only (1290) ... all pass
+  return !(typeof errno === 'number' && FATAL_ERRNOS.has(errno));
+}
+
+/** Exponential backoff: retry 1 waits 400 ms, retry 2 800 ms, ... up to `capMs`. */
+export function backoffMs(retry: number, baseMs = 200, capMs = 10_000): number {
+  return Math.min(capMs, baseMs * 2 ** Math.max(1, retry));
+}
+
+/** The error in one line: code and message, e.g. `ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:3307`. */
+export function describeError(e: unknown): string {
+  const err = e as { code?: unknown; message?: unknown };
+  const message = String(err?.message ?? e).split('\n')[0]!.slice(0, 300);
+  return typeof err?.code === 'string' && !message.includes(err.code) ? `${err.code}: ${message}` : message;
+}
+
+export type BatchRef = { what: string; rows: number; topic: string; partition: number; firstOffset: string };
+
+/** `sink: batch of 500 from transactions[3] @ offset 1200 failed: <err> (retry 2, next in 800 ms)` */
+export function retryLine(b: BatchRef, e: unknown, retry: number, nextMs: number): string {
+  return `sink: ${b.what} of ${b.rows} from ${b.topic}[${b.partition}] @ offset ${b.firstOffset} failed: ${describeError(e)} (retry ${retry}, next in ${nextMs} ms)`;
+}
