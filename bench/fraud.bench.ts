@@ -1,0 +1,175 @@
+#!/usr/bin/env bun
+// Fraud review benchmark: how many review workflows per second the Temporal dev server and one worker
+// finish, and how fast, at fixed offered rates — against the same server's ceiling for a workflow
+// that does nothing, measured in the same run (closed loop, same concurrency). The ratio says how much
+// of what Temporal can do here the review's three activities (a history query, an upsert, a Kafka
+// publish) leave. The offered rates go up until one cannot be kept up with (below 80 %: saturated).
+// The worker runs in this process (under Bun), beside the load generator. Writes data/bench-fraud.json.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { z } from 'zod';
+import { loadConfig } from '../lib/config.ts';
+import { openDb } from '../lib/db/connect.ts';
+import { transaction } from '../lib/fixtures/transaction.ts';
+import { createActivities } from '../lib/fraud/activities.ts';
+import { connectClient, startReview } from '../lib/fraud/client.ts';
+import { policyFrom, reviewInput } from '../lib/fraud/policy.ts';
+import { kafkaVerdictPublisher } from '../lib/fraud/publisher.ts';
+import type { Verdict } from '../lib/fraud/review.ts';
+import { ActivityLog } from '../lib/fraud/sql/activity-log.ts';
+import { SqlHistoryReader } from '../lib/fraud/sql/history.ts';
+import { ident } from '../lib/fraud/sql/ident.ts';
+import { VerdictStore } from '../lib/fraud/sql/verdicts.ts';
+import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
+import { connectWorker, createReviewWorker, installRuntime } from '../lib/fraud/worker.ts';
+import { count, parseFlags, seconds } from '../lib/flags.ts';
+import { createKafka, createProducer, waitForTopic, withAdmin } from '../lib/kafka.ts';
+import { runLab, sleep } from '../lib/lab.ts';
+import { table } from '../lib/report.ts';
+import { ensureStack } from '../lib/stack/index.ts';
+import { percentiles } from '../lib/stats.ts';
+
+const flags = {
+  name: 'bun run bench fraud',
+  summary: 'Review workflows/s and latency at fixed offered rates, against a trivial workflow on the same server.',
+  shape: {
+    seconds: seconds(10),
+    rates: z.string().regex(/^\d+(\.\d+)?(,\d+(\.\d+)?)*$/, 'expected rates per second, e.g. 2,5,10,20').default('2,5,10,20,40'),
+    concurrency: count().pipe(z.number().min(1).max(500)).default(32),
+  },
+  help: { seconds: 'seconds per measurement', rates: 'offered review rates per second, comma-separated', concurrency: 'workflows in flight in the closed-loop ceilings' },
+};
+
+type Sample = { ms: number; doneAt: number };
+
+await runLab('bench fraud', async ({ signal }) => {
+  const args = parseFlags(flags);
+  const suffix = crypto.randomUUID().replaceAll('-', '').slice(0, 8);
+  const c = loadConfig({
+    ...process.env,
+    FRAUD_TASK_QUEUE: `bench-fraud-${suffix}`,
+    FRAUD_WORKFLOW_PREFIX: `bench-fraud-${suffix}`,
+    FRAUD_VERDICTS_TABLE: `bench_verdicts_${suffix}`,
+    FRAUD_ACTIVITY_LOG_TABLE: `bench_activity_log_${suffix}`,
+    FRAUD_HISTORY_TABLE: `bench_history_${suffix}`,
+    TOPIC_VERDICTS: `bench.verdicts.${suffix}`,
+  });
+  await ensureStack({ engines: ['kafka', 'db', 'temporal'] });
+  installRuntime('ERROR');
+  const db = await openDb(c.db.url, 16);
+  const kafka = createKafka('bench-fraud', c);
+  const producer = createProducer(kafka);
+  const target = { taskQueue: c.fraud.taskQueue, workflowPrefix: c.fraud.workflowPrefix };
+  const verdicts = new VerdictStore(db.pool, c.fraud.tables.verdicts);
+  const attempts = new ActivityLog(db.pool, c.fraud.tables.activityLog);
+  let client: Client | undefined;
+  try {
+    await verdicts.ensureTable();
+    await attempts.ensureTable();
+    await db.pool.query(`CREATE TABLE ${ident(c.fraud.tables.history)} (transaction_id CHAR(36) NOT NULL, customer_id VARCHAR(40) NOT NULL, event_time DATETIME(3) NOT NULL, amount BIGINT NOT NULL, device_id CHAR(16) NOT NULL, PRIMARY KEY (transaction_id, customer_id), KEY idx_customer_time (customer_id, event_time))`);
+    await withAdmin(kafka, async (admin) => {
+      await admin.createTopics({ topics: [{ topic: c.topics.verdicts, numPartitions: 6 }], waitForLeaders: true });
+      await waitForTopic(admin, c.topics.verdicts);
+    });
+    await producer.connect();
+    client = await connectClient(c);
+    const { code } = await bundleWorkflowCode({ workflowsPath: join(import.meta.dir, 'fraud-workflows.ts'), logger: new DefaultLogger('WARN') });
+    const worker = await createReviewWorker({
+      connection: await connectWorker(c),
+      namespace: c.temporal.namespace,
+      taskQueue: target.taskQueue,
+      workflowBundle: { code },
+      activities: createActivities({
+        history: new SqlHistoryReader(db.pool, c.fraud.tables.history),
+        verdicts,
+        publisher: kafkaVerdictPublisher(producer, c.topics.verdicts),
+        attempts,
+      }),
+    });
+    const cl = client;
+    const policy = policyFrom(c);
+    // decided by the rules (impossible travel at 0.9: decline): history query, upsert, publish
+    const review = async () => {
+      const tx = transaction({ transaction_id: crypto.randomUUID(), customer_id: 'cust_1', timestamp: new Date().toISOString() });
+      const hits = [{ rule: 'impossible_travel' as const, score: 0.9, reason: 'bench' }];
+      const { workflowId } = await startReview(cl, target, reviewInput(tx, { transaction_id: tx.transaction_id, customer_id: tx.customer_id, score: 0.9, hits, risky: true, redelivered: false }, policy));
+      const v: Verdict = await cl.workflow.getHandle(workflowId).result();
+      if (v.verdict !== 'decline') throw new Error(`bench: expected a decline for ${workflowId}, got ${v.verdict}`);
+    };
+    const trivial = () => cl.workflow.execute('trivial', { taskQueue: target.taskQueue, workflowId: `${target.workflowPrefix}-trivial-${crypto.randomUUID()}` }).then(() => {});
+
+    const timed = async (f: () => Promise<void>, out: Sample[]) => {
+      const t = performance.now();
+      await f();
+      out.push({ ms: performance.now() - t, doneAt: performance.now() });
+    };
+    /** `concurrency` loops, each starting the next workflow when its last one finished, for `seconds`. */
+    const closedLoop = async (name: string, f: () => Promise<void>) => {
+      const samples: Sample[] = [];
+      const until = performance.now() + args.seconds * 1000;
+      const t0 = performance.now();
+      await Promise.all(Array.from({ length: args.concurrency }, async () => {
+        while (performance.now() < until && !signal.aborted) await timed(f, samples);
+      }));
+      const secs = (performance.now() - t0) / 1000;
+      console.error(`  ${name}: ${samples.length} in ${secs.toFixed(1)} s`);
+      return { workflows: samples.length, seconds: secs, per_s: samples.length / secs, latency_ms: percentiles(samples.map((s) => s.ms)) };
+    };
+    /** Starts `rate` reviews per second for `seconds` (open loop: regardless of how many are still running). */
+    const offered = async (rate: number) => {
+      const samples: Sample[] = [];
+      const running: Promise<void>[] = [];
+      const t0 = performance.now();
+      const n = Math.round(rate * args.seconds);
+      for (let i = 0; i < n && !signal.aborted; i++) {
+        await sleep(Math.max(0, t0 + (i * 1000) / rate - performance.now()), signal);
+        running.push(timed(review, samples));
+      }
+      await Promise.all(running);
+      const secs = ((samples.length ? Math.max(...samples.map((s) => s.doneAt)) : performance.now()) - t0) / 1000;
+      console.error(`  offered ${rate}/s: ${samples.length} in ${secs.toFixed(1)} s`);
+      return { offered_per_s: rate, workflows: samples.length, seconds: secs, achieved_per_s: samples.length / secs, latency_ms: percentiles(samples.map((s) => s.ms)) };
+    };
+
+    const results = await worker.runUntil(async () => {
+      await closedLoop('warm-up', trivial);
+      const trivialCeiling = await closedLoop(`trivial workflow, ${args.concurrency} in flight`, trivial);
+      const reviewCeiling = await closedLoop(`review workflow, ${args.concurrency} in flight`, review);
+      const steps = [];
+      for (const rate of args.rates.split(',').map(Number)) {
+        if (signal.aborted) break;
+        const step = await offered(rate);
+        steps.push(step);
+        if (step.achieved_per_s < 0.8 * rate) break; // saturated: higher rates only queue longer
+      }
+      return { trivialCeiling, reviewCeiling, steps };
+    });
+
+    const ratio = results.reviewCeiling.per_s / results.trivialCeiling.per_s;
+    console.log(table([
+      { workload: `trivial, closed loop ×${args.concurrency}`, 'workflows/s': results.trivialCeiling.per_s, 'p50 ms': results.trivialCeiling.latency_ms.p50, 'p99 ms': results.trivialCeiling.latency_ms.p99 },
+      { workload: `review, closed loop ×${args.concurrency}`, 'workflows/s': results.reviewCeiling.per_s, 'p50 ms': results.reviewCeiling.latency_ms.p50, 'p99 ms': results.reviewCeiling.latency_ms.p99 },
+      ...results.steps.map((s) => ({ workload: `review, offered ${s.offered_per_s}/s`, 'workflows/s': s.achieved_per_s, 'p50 ms': s.latency_ms.p50, 'p99 ms': s.latency_ms.p99 })),
+    ], '\nTemporal dev server, one worker in this process (Bun)'));
+    console.log(`\n  review ceiling / trivial ceiling: ${ratio.toFixed(2)}`);
+    const path = join(c.dataDir, 'bench-fraud.json');
+    writeFileSync(path, JSON.stringify({
+      bench: 'fraud',
+      at: new Date().toISOString(),
+      runtime: `bun ${Bun.version}`,
+      parameters: args,
+      trivial: results.trivialCeiling,
+      review_closed_loop: results.reviewCeiling,
+      review_offered: results.steps,
+      ratio,
+    }, null, 1));
+    console.log(`bench fraud: wrote ${path}`);
+  } finally {
+    await client?.connection.close().catch(() => {});
+    await producer.disconnect().catch(() => {});
+    for (const t of Object.values(c.fraud.tables)) if (t.startsWith('bench_')) await db.pool.query(`DROP TABLE IF EXISTS ${ident(t)}`).catch(() => {});
+    await db.pool.end().catch(() => {});
+    await withAdmin(kafka, (admin) => admin.deleteTopics({ topics: [c.topics.verdicts] })).catch(() => {});
+  }
+});

@@ -1,0 +1,82 @@
+// The fraud consumer: a Kafka consumer group on `transactions` that runs every event through the
+// rules and starts a review for each risky one that is recent enough to still matter. Its offset is
+// committed only once the review has started (Temporal has it durably), so a crash redelivers at most
+// a few messages, whose reviews then turn out to exist already. Events older than `maxEventAgeMs`
+// (a replay, a backlog from yesterday) only warm the rules' state: nobody reviews last week's coffee.
+import type { Consumer, EachBatchPayload } from 'kafkajs';
+import { decodeTransaction, type Transaction } from '../schema.ts';
+import type { Assessment, RiskEngine } from './engine.ts';
+import type { ReviewLauncher } from './launcher.ts';
+import { reviewInput } from './policy.ts';
+import type { Policy } from './review.ts';
+
+export type ConsumerStats = {
+  consumed: number;
+  /** not a valid transaction: skipped here (the sink dead-letters it) and counted */
+  invalid: number;
+  risky: number;
+  /** risky but older than maxEventAgeMs: state only, no review */
+  stale: number;
+  reviewed: number;
+  /** customers dropped because their partition moved to another consumer */
+  dropped_on_rebalance: number;
+};
+
+export type FraudConsumerOptions = {
+  consumer: Consumer;
+  topic: string;
+  engine: RiskEngine;
+  launcher: Pick<ReviewLauncher, 'submit'>;
+  policy: Policy;
+  maxEventAgeMs: number;
+  fromBeginning?: boolean;
+  /** every assessed event, risky or not (the lab scores against ground truth with it) */
+  onAssessed?: (tx: Transaction, a: Assessment, reviewed: boolean) => void;
+  signal?: AbortSignal;
+  now?: () => number;
+};
+
+/** Subscribes and starts consuming; resolves once running. Stop with `consumer.disconnect()`. */
+export async function runFraudConsumer(o: FraudConsumerOptions): Promise<ConsumerStats> {
+  const stats: ConsumerStats = { consumed: 0, invalid: 0, risky: 0, stale: 0, reviewed: 0, dropped_on_rebalance: 0 };
+  const now = o.now ?? Date.now;
+  o.consumer.on(o.consumer.events.GROUP_JOIN, ({ payload }) => {
+    const assigned = new Set(payload.memberAssignment[o.topic] ?? []);
+    stats.dropped_on_rebalance += o.engine.customers.keepPartitions(assigned);
+  });
+  await o.consumer.subscribe({ topic: o.topic, fromBeginning: o.fromBeginning ?? false });
+  await o.consumer.run({
+    autoCommit: true,
+    eachBatchAutoResolve: false,
+    eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload) => {
+      for (const m of batch.messages) {
+        if (!isRunning() || isStale() || o.signal?.aborted) break;
+        stats.consumed++;
+        const decoded = decodeTransaction(m.value);
+        if (!decoded.ok) {
+          stats.invalid++;
+          resolveOffset(m.offset);
+          continue;
+        }
+        const tx = decoded.value;
+        const a = o.engine.assess(tx, batch.partition);
+        let reviewed = false;
+        if (a.risky) {
+          stats.risky++;
+          if (now() - Date.parse(tx.timestamp) > o.maxEventAgeMs) stats.stale++;
+          else {
+            const started = await o.launcher.submit(reviewInput(tx, a, o.policy, new Date(now())), heartbeat, o.signal);
+            if (started === undefined) break; // stopping while waiting for a slot: leave the offset unresolved
+            reviewed = true;
+            stats.reviewed++;
+          }
+        }
+        o.onAssessed?.(tx, a, reviewed);
+        resolveOffset(m.offset);
+        await heartbeat();
+      }
+      await commitOffsetsIfNecessary();
+    },
+  });
+  return stats;
+}

@@ -1,0 +1,34 @@
+// From config and a flagged transaction to the review workflow's input. Pure.
+import type { Config } from '../config.ts';
+import type { Transaction } from '../schema.ts';
+import type { Assessment } from './engine.ts';
+import type { Policy, ReviewInput } from './review.ts';
+
+export function policyFrom(c: Config, over: Partial<Policy> = {}): Policy {
+  const f = c.fraud;
+  return {
+    hold_score: f.scores.review,
+    decline_score: f.scores.decline,
+    min_history: f.rules.minHistory,
+    outlier_ratio: f.rules.outlier.ratio,
+    high_value_amount: f.rules.highValue.amount,
+    hold_timeout_ms: f.holdTimeoutMs,
+    ...over,
+  };
+}
+
+export function reviewInput(tx: Transaction, a: Assessment, policy: Policy, flaggedAt = new Date()): ReviewInput {
+  return {
+    transaction: {
+      transaction_id: tx.transaction_id,
+      customer_id: tx.customer_id,
+      timestamp: tx.timestamp,
+      amount: tx.amount,
+      device_id: tx.device_info.device_id,
+    },
+    score: a.score,
+    hits: a.hits,
+    flagged_at: flaggedAt.toISOString(),
+    policy,
+  };
+}
