@@ -29,6 +29,11 @@ const flags = {
 await runLab('analyst', async () => {
   const c = config();
   const [command, txid, ...rest] = Bun.argv.slice(2);
+  if (command === undefined || command === '--help' || command === 'help') {
+    console.log(`${USAGE}\n\n  list                      transactions waiting for a decision\n  approve|decline <id>      send the analyst's decision to the review workflow`);
+    return;
+  }
+  if (command !== 'list' && command !== 'approve' && command !== 'decline') throw new UsageError(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
   const args = parseFlags(flags, command === 'list' ? [txid, ...rest].filter((a): a is string => a !== undefined) : rest);
   const target = { taskQueue: c.fraud.taskQueue, workflowPrefix: c.fraud.workflowPrefix };
   await withClient(c, async (client) => {

@@ -15,8 +15,9 @@ export const EMBEDDED = {
   temporalUiPort: 8233,
 } as const;
 
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const ratio = z.coerce.number().min(0).max(1);
+const num = () => z.coerce.number({ error: 'expected a number' });
+const int = (min: number, max: number) => num().int('expected a whole number').min(min).max(max);
+const ratio = num().min(0).max(1);
 const hostPort = z.string().trim().regex(/^[\w.-]+:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:9092');
 const topicName = z.string().trim().regex(/^[a-zA-Z0-9._-]{1,249}$/, 'expected a Kafka topic name (letters, digits, . _ -)');
 const sqlName = z.string().trim().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'expected an SQL table name (letters, digits, _)');
@@ -38,9 +39,9 @@ export const Env = z.object({
   TXLAB_DATA_DIR: z.string().trim().min(1).default(resolve(PROJECT_ROOT, 'data')),
 
   // the generator (seed 004's knobs; EVENT_RATE is events per minute, as there)
-  EVENT_RATE: z.coerce.number().positive().max(6_000_000).default(100),
-  PEAK_FACTOR: z.coerce.number().min(1).max(100).default(2.5),
-  FRAUD_RATE: ratio.max(0.5).default(0.02),
+  EVENT_RATE: num().positive().max(6_000_000).default(100),
+  PEAK_FACTOR: num().min(1).max(100).default(2.5),
+  FRAUD_RATE: num().min(0).max(0.5).default(0.02),
   DECLINED_RATE: ratio.default(0.05),
   MERCHANT_COUNT: int(1, 1_000_000).default(50),
   CUSTOMER_COUNT: int(1, 10_000_000).default(1000),
@@ -75,22 +76,22 @@ export const Env = z.object({
   FRAUD_TASK_QUEUE: z.string().trim().min(1).default('fraud-review'),
   FRAUD_WORKFLOW_PREFIX: z.string().trim().regex(/^[\w.-]{1,64}$/, 'expected letters, digits, . _ -').default('review'),
   FRAUD_MAX_IN_FLIGHT: int(1, 10_000).default(64),
-  FRAUD_HOLD_TIMEOUT_S: z.coerce.number().positive().max(30 * 86_400).default(300),
-  FRAUD_MAX_EVENT_AGE_S: z.coerce.number().positive().default(300),
+  FRAUD_HOLD_TIMEOUT_S: num().positive().max(30 * 86_400).default(300),
+  FRAUD_MAX_EVENT_AGE_S: num().positive().default(300),
   FRAUD_VELOCITY_COUNT: int(2, 1000).default(5),
-  FRAUD_VELOCITY_WINDOW_S: z.coerce.number().positive().max(86_400).default(60),
+  FRAUD_VELOCITY_WINDOW_S: num().positive().max(86_400).default(60),
   FRAUD_HIGH_VALUE_AMOUNT: int(1, Number.MAX_SAFE_INTEGER).default(1_000_000),
   FRAUD_HIGH_VALUE_COUNT: int(1, 100).default(3),
   FRAUD_HIGH_VALUE_OF_LAST: int(1, 100).default(10),
-  FRAUD_TRAVEL_KMH: z.coerce.number().positive().default(900),
-  FRAUD_TRAVEL_MIN_KM: z.coerce.number().nonnegative().default(100),
-  FRAUD_NEW_DEVICE_RATIO: z.coerce.number().nonnegative().default(1),
-  FRAUD_OUTLIER_RATIO: z.coerce.number().gt(1).default(10),
+  FRAUD_TRAVEL_KMH: num().positive().default(900),
+  FRAUD_TRAVEL_MIN_KM: num().nonnegative().default(100),
+  FRAUD_NEW_DEVICE_RATIO: num().nonnegative().default(1),
+  FRAUD_OUTLIER_RATIO: num().gt(1).default(10),
   FRAUD_MIN_HISTORY: int(1, 1000).default(5),
   FRAUD_REVIEW_SCORE: ratio.default(0.5),
   FRAUD_DECLINE_SCORE: ratio.default(0.8),
   FRAUD_STATE_MAX_CUSTOMERS: int(1, 100_000_000).default(100_000),
-  FRAUD_STATE_IDLE_S: z.coerce.number().positive().default(7 * 86_400),
+  FRAUD_STATE_IDLE_S: num().positive().default(7 * 86_400),
   FRAUD_VERDICTS_TABLE: sqlName.default('transaction_verdicts'),
   FRAUD_ACTIVITY_LOG_TABLE: sqlName.default('fraud_activity_log'),
   FRAUD_HISTORY_TABLE: sqlName.default('transactions'),
@@ -167,14 +168,29 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const known = Object.fromEntries(Object.keys(Env.shape).map((k) => [k, env[k]]));
   const parsed = Env.safeParse(known);
   if (!parsed.success) {
-    throw new ConfigError(`invalid environment:\n${z.prettifyError(parsed.error)}`);
+    const lines = parsed.error.issues.map((i) => {
+      const name = String(i.path[0]);
+      return `  ${name}: ${i.message} (got ${JSON.stringify(known[name])})`;
+    });
+    throw new ConfigError(`invalid environment:\n${lines.join('\n')}`);
   }
   return toConfig(parsed.data);
 }
 
 let cached: Config | undefined;
-/** The process-wide config, read once. */
+/**
+ * The process-wide config, read once. For entry points (labs, tools, workers): an invalid environment
+ * ends the process with the list of problems and exit code 2, wherever it is first read. Tests and
+ * libraries that want the error use loadConfig().
+ */
 export function config(): Config {
-  cached ??= loadConfig();
+  if (cached) return cached;
+  try {
+    cached = loadConfig();
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    console.error(`txlab: ${e.message}`);
+    process.exit(2);
+  }
   return cached;
 }

@@ -29,5 +29,5 @@ done
 step "notebooks"
 bun run notebooks:build
 
-printf '\nDone in %ss. Results: data/*.json. Notebooks: bun run notebooks:preview (or open dist/notebooks/index.html).\n' "$(( $(date +%s) - started ))"
+printf '\nDone in %ss. Results: data/*.json. Notebooks: bun run notebooks:serve, then open http://127.0.0.1:8080/\n' "$(( $(date +%s) - started ))"
 printf 'The stack keeps running for you to explore (bun run stack status); stop it with: bun run stack down\n'

@@ -1,6 +1,7 @@
 // Preview or build the lab notebooks (Observable Notebook Kit, notebooks/*.html) with Vite.
 //   bun scripts/notebooks.ts preview   live server over notebooks/, reading data/ as the labs write it
 //   bun scripts/notebooks.ts build     static site in dist/notebooks/, fully offline
+//   bun scripts/notebooks.ts serve     serve that built site on localhost (browsers refuse file:// modules)
 // Each notebook reads its lab's results with FileAttachment("../data/NN-name.json"). At build time Vite
 // copies every file that exists into dist/notebooks/assets/ (hashed); a missing one is reported here and
 // the notebook says which lab to run. Plot is imported from node_modules and bundled, never fetched.
@@ -21,8 +22,8 @@ function dataFileOf(notebook: string): string | undefined {
 }
 
 /** Vite's logger without the two warnings this script replaces with one clear line (missing data) or that are not ours. */
-function quietLogger(): Logger {
-  const logger = createLogger('info');
+function quietLogger(level: 'info' | 'warn' = 'info'): Logger {
+  const logger = createLogger(level);
   const noise = [/doesn't exist at build time/, /alias with `customResolver`/];
   const keep = (msg: string) => !noise.some((re) => re.test(msg));
   const { warn, warnOnce } = logger;
@@ -71,7 +72,8 @@ async function runBuild(): Promise<void> {
   reportData(inputs);
   await build({
     ...config(),
-    customLogger: quietLogger(),
+    // the per-asset size table (every font subset) buries the one line that matters
+    customLogger: quietLogger('warn'),
     plugins: [offline(), observable()],
     root: NOTEBOOKS,
     publicDir: false,
@@ -96,10 +98,30 @@ async function runPreview(): Promise<void> {
   server.bindCLIShortcuts({ print: true });
 }
 
+/** Serves the built site as it would be deployed: static files only, nothing above dist/notebooks. */
+function runServe(port: number): void {
+  if (!existsSync(join(OUT, 'index.html'))) {
+    console.error('notebooks: nothing built yet: run `bun run notebooks:build` first');
+    process.exit(1);
+  }
+  const server = Bun.serve({
+    hostname: '127.0.0.1',
+    port,
+    async fetch(req) {
+      const path = resolve(OUT, '.' + decodeURIComponent(new URL(req.url).pathname));
+      const file = Bun.file(path.endsWith('/') || path === OUT ? join(path, 'index.html') : path);
+      if (!path.startsWith(OUT) || !(await file.exists())) return new Response('not found', { status: 404 });
+      return new Response(file);
+    },
+  });
+  console.log(`notebooks: serving ${OUT} at http://127.0.0.1:${server.port}/ (Ctrl-C stops)`);
+}
+
 const command = process.argv[2];
 if (command === 'build') await runBuild();
 else if (command === 'preview') await runPreview();
+else if (command === 'serve') runServe(Number(process.argv[3] ?? 8080));
 else {
-  console.error(`usage: bun scripts/notebooks.ts <preview|build>   (notebooks in ${resolve(NOTEBOOKS)})`);
+  console.error(`usage: bun scripts/notebooks.ts <preview|build|serve [port]>   (notebooks in ${resolve(NOTEBOOKS)})`);
   process.exit(2);
 }

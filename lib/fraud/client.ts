@@ -10,8 +10,15 @@ export type ReviewTarget = { taskQueue: string; workflowPrefix: string };
 
 export const reviewWorkflowId = (prefix: string, transactionId: string) => `${prefix}-${transactionId}`;
 
+/** Connects, or fails with one line saying where it looked and what to do (a StackError, as the stack's own). */
 export async function connectClient(c: Config): Promise<Client> {
-  const connection = await Connection.connect({ address: c.temporal.address });
+  let connection: Connection;
+  try {
+    connection = await Connection.connect({ address: c.temporal.address, connectTimeout: '5 seconds' });
+  } catch (e) {
+    const hint = c.temporal.managed ? 'start it with `bun run stack up`' : 'check TEMPORAL_ADDRESS, or unset it to use the embedded one';
+    throw Object.assign(new Error(`Temporal at ${c.temporal.address} is not reachable (${(e as Error).message}): ${hint}`), { name: 'StackError' });
+  }
   return new Client({ connection, namespace: c.temporal.namespace });
 }
 
