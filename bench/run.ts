@@ -1,13 +1,17 @@
 #!/usr/bin/env bun
-// `bun run bench [name…]`: runs each benchmark in bench/*.bench.ts (or the named ones) as its own
-// process, one after another so they do not compete for the two cores, then lists the figures each
-// wrote to data/bench-*.json. Benchmarks are never part of `bun test`.
+// `bun run bench [name…] [--flag value…]`: runs each benchmark in bench/*.bench.ts (or the named ones)
+// as its own process, one after another so they do not compete for the two cores; each prints its
+// figures and writes them to data/bench-*.json. Flags go to every benchmark run (`bun run bench sink
+// --help`). Benchmarks are never part of `bun test`.
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { PROJECT_ROOT } from '../lib/config.ts';
 
 const dir = join(PROJECT_ROOT, 'bench');
-const wanted = Bun.argv.slice(2);
+const args = Bun.argv.slice(2);
+const firstFlag = args.findIndex((a) => a.startsWith('-'));
+const wanted = firstFlag < 0 ? args : args.slice(0, firstFlag);
+const flags = firstFlag < 0 ? [] : args.slice(firstFlag);
 const all = readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).sort();
 const unknown = wanted.filter((w) => !all.includes(`${w}.bench.ts`));
 if (unknown.length) {
@@ -18,7 +22,7 @@ const chosen = wanted.length ? wanted.map((w) => `${w}.bench.ts`) : all;
 let failed = 0;
 for (const file of chosen) {
   console.log(`\n== bench ${basename(file, '.bench.ts')}`);
-  const proc = Bun.spawn([process.execPath, join(dir, file)], { cwd: PROJECT_ROOT, stdout: 'inherit', stderr: 'inherit' });
+  const proc = Bun.spawn([process.execPath, join(dir, file), ...flags], { cwd: PROJECT_ROOT, stdout: 'inherit', stderr: 'inherit' });
   const code = await proc.exited;
   if (code !== 0) {
     failed++;

@@ -24,7 +24,7 @@ import { config, EMBEDDED } from '../lib/config.ts';
 import { ensureDatabase, openDb } from '../lib/db/connect.ts';
 import { count, number, parseFlags, seconds } from '../lib/flags.ts';
 import { auditActivities } from '../lib/fraud/audit.ts';
-import { connectClient } from '../lib/fraud/client.ts';
+import { connectClient, reviewWorkflowId } from '../lib/fraud/client.ts';
 import { runFraudConsumer } from '../lib/fraud/consumer.ts';
 import { RiskEngine, engineOptions } from '../lib/fraud/engine.ts';
 import { liveStream, skipToEpisode, withFreshId } from '../lib/fraud/lab/stream.ts';
@@ -200,7 +200,7 @@ await runLab('lab 05', async ({ signal }) => {
     // 7. score against the labels, audit the activity attempts, report
     const reviews = tracker.reviews();
     const verdicts = new Map((await store.forTransactions(reviews.map((r) => r.transaction_id))).map((v) => [v.transaction_id, v]));
-    const workflowIds = reviews.map((r) => `${target.workflowPrefix}-${r.transaction_id}`);
+    const workflowIds = reviews.map((r) => reviewWorkflowId(target.workflowPrefix, r.transaction_id));
     const result = buildResult({
       envelope: envelope('05-fraud', runId, startedAt),
       args: { ...args, episode, killAt },

@@ -35,4 +35,11 @@ describe('config', () => {
       for (const name of ['EVENT_RATE', 'FRAUD_RATE', 'EVENT_INIT_MODE', 'KAFKA_BROKERS']) expect(msg).toContain(name);
     }
   });
+
+  test('a number out of range says so, rather than "expected a number"', () => {
+    expect(() => loadConfig({ EVENT_RATE: '0', FRAUD_RATE: '0.9' })).toThrow(
+      'invalid environment:\n  EVENT_RATE: Too small: expected number to be >0 (got "0")\n  FRAUD_RATE: Too big: expected number to be <=0.5 (got "0.9")',
+    );
+    expect(() => loadConfig({ EVENT_RATE: 'fast' })).toThrow('EVENT_RATE: expected a number (got "fast")');
+  });
 });

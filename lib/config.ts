@@ -15,7 +15,9 @@ export const EMBEDDED = {
   temporalUiPort: 8233,
 } as const;
 
-const num = () => z.coerce.number({ error: 'expected a number' });
+// the custom text is for a value that is not a number at all; a range error keeps zod's own ("Too small: expected number to be >0")
+const notANumber = (text: string) => (iss: { code: string }) => (iss.code === 'invalid_type' ? text : undefined);
+const num = () => z.coerce.number({ error: notANumber('expected a number') });
 const int = (min: number, max: number) => num().int('expected a whole number').min(min).max(max);
 const ratio = num().min(0).max(1);
 const hostPort = z.string().trim().regex(/^[\w.-]+:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:9092');
@@ -68,7 +70,7 @@ export const Env = z.object({
     .string()
     .trim()
     .transform((s) => s.split(',').map((p) => Number(p.trim())))
-    .pipe(z.array(z.number().int().min(1).max(65_535)).min(1).max(8))
+    .pipe(z.array(z.number({ error: 'expected comma-separated ports, e.g. 3308,3309' }).int().min(1).max(65_535)).min(1).max(8))
     .default([3308, 3309]),
 
   // fraud review (lab 05): rule thresholds, decision scores, the Temporal task queue and its limits

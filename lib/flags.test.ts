@@ -23,4 +23,9 @@ describe('parseFlags', () => {
   test('rejects an unknown flag with the usage', () => {
     expect(() => parseFlags(spec, ['--speed', '3'])).toThrow(/Unknown option '--speed'[\s\S]*usage: lab 99/);
   });
+
+  test('a number out of range names the range, not "expected a number"', () => {
+    expect(() => parseFlags(spec, ['--duration', '100000'])).toThrow('--duration: Too big: expected number to be <=86400 (got "100000")');
+    expect(() => parseFlags(spec, ['--duration', 'soon'])).toThrow('--duration: expected a number of seconds (got "soon")');
+  });
 });

@@ -19,7 +19,7 @@ export function parseFlags<S extends z.ZodRawShape>(spec: FlagSpec<S>, argv: str
   try {
     ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
   } catch (e) {
-    throw new UsageError(`${spec.name}: ${(e as Error).message}\n\n${usage(spec)}`);
+    throw new UsageError(`${(e as Error).message}\n\n${usage(spec)}`);
   }
   if (values.help) {
     console.log(usage(spec));
@@ -32,18 +32,19 @@ export function parseFlags<S extends z.ZodRawShape>(spec: FlagSpec<S>, argv: str
       const flag = `--${kebab(String(i.path[0]))}`;
       return `  ${flag}: ${i.message} (got ${JSON.stringify(input[String(i.path[0])])})`;
     });
-    throw new UsageError(`${spec.name}: invalid flags\n${lines.join('\n')}\n\n${usage(spec)}`);
+    throw new UsageError(`invalid flags\n${lines.join('\n')}\n\n${usage(spec)}`);
   }
   return parsed.data as z.infer<z.ZodObject<S>>;
 }
 
 export function usage<S extends z.ZodRawShape>(spec: FlagSpec<S>): string {
+  const width = Math.max(14, ...Object.keys(spec.shape).map((k) => kebab(k).length));
   const rows = Object.keys(spec.shape).map((k) => {
     const def = defaultOf(spec.shape[k] as z.ZodType);
     const shown = typeof def === 'number' && !Number.isInteger(def) ? def.toFixed(2) : def;
-    return `  --${kebab(k).padEnd(14)} ${spec.help[k as keyof S]}${def === undefined ? '' : ` (default ${shown})`}`;
+    return `  --${kebab(k).padEnd(width)}   ${spec.help[k as keyof S]}${def === undefined ? '' : ` (default ${shown})`}`;
   });
-  return `usage: ${spec.name} [flags]\n${spec.summary}\n\n${rows.join('\n')}\n  --help           this text`;
+  return `usage: ${spec.name} [flags]\n${spec.summary}\n\n${rows.join('\n')}\n  --${'help'.padEnd(width)}   this text`;
 }
 
 const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -60,9 +61,12 @@ function defaultOf(s: z.ZodType): unknown {
   return r.success ? r.data : undefined;
 }
 
+// the custom text is for a value that is not a number at all; a range error keeps zod's own (`Too big: ...`)
+const notANumber = (text: string) => (iss: { code: string }) => (iss.code === 'invalid_type' ? text : undefined);
+
 /** A number flag whose errors read well: `--rate: expected a number (got "fast")`. */
-export const number = () => z.coerce.number({ error: 'expected a number' }).refine(Number.isFinite, 'expected a finite number');
-export const count = () => z.coerce.number({ error: 'expected a whole number' }).int('expected a whole number');
+export const number = () => z.coerce.number({ error: notANumber('expected a number') }).refine(Number.isFinite, 'expected a finite number');
+export const count = () => z.coerce.number({ error: notANumber('expected a whole number') }).int('expected a whole number');
 
 /** Positive seconds, e.g. `--duration 30`. */
-export const seconds = (def: number) => z.coerce.number({ error: 'expected a number of seconds' }).positive('expected a number of seconds > 0').max(86_400).default(def);
+export const seconds = (def: number) => z.coerce.number({ error: notANumber('expected a number of seconds') }).positive('expected a number of seconds > 0').max(86_400).default(def);

@@ -7,6 +7,8 @@ import { UsageError } from './flags.ts';
 export type LabContext = { signal: AbortSignal };
 
 const EXPECTED = new Set(['ConfigError', 'UsageError', 'StackError']);
+/** Failures whose message already says what, where and why: one line, no stack trace (exit code 1). */
+const DESCRIBED = new Set(['FatalSinkError']);
 
 export async function runLab(name: string, main: (ctx: LabContext) => Promise<void>): Promise<never> {
   const ac = new AbortController();
@@ -29,6 +31,8 @@ export async function runLab(name: string, main: (ctx: LabContext) => Promise<vo
     if (err instanceof ConfigError || err instanceof UsageError || EXPECTED.has(err.name)) {
       console.error(`${name}: ${err.message}`);
       code = 2;
+    } else if (DESCRIBED.has(err?.name)) {
+      console.error(`${name} failed: ${err.message}`);
     } else {
       console.error(`${name} failed:`, err);
     }
