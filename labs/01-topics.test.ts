@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'bun:test';
+import { afterAll, describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../lib/config.ts';
@@ -20,6 +20,9 @@ describe('lab 01', () => {
     TRANSACTIONS_PARTITIONS: '4',
   };
   const c = loadConfig(env);
+  afterAll(async () => {
+    await withAdmin(createKafka('test-lab01-cleanup', c), (admin) => admin.deleteTopics({ topics: Object.values(c.topics) })).catch(() => {});
+  });
 
   test('creates the topics with the asked partitions, and every key lands on one partition', async () => {
     const run = await runLabProcess('labs/01-topics.ts', ['--keys', '60', '--messages-per-key', '4'], env);

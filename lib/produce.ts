@@ -51,37 +51,53 @@ export function toMessages(batch: readonly Scheduled[], topics: Topics): TopicMe
   return out;
 }
 
-/** Sends one batch with acks=all and records its delivery report; never throws. */
-export async function sendBatch(producer: Producer, topics: Topics, batch: readonly Scheduled[], stats: DeliveryStats): Promise<void> {
+/** Sends one batch with acks=all and records its delivery report; never throws. True when acked. */
+export async function sendBatch(producer: Producer, topics: Topics, batch: readonly Scheduled[], stats: DeliveryStats): Promise<boolean> {
   stats.sent += batch.length;
   const t0 = performance.now();
   try {
     await producer.sendBatch({ acks: -1, topicMessages: toMessages(batch, topics) });
     stats.record(batch.length, performance.now() - t0);
+    return true;
   } catch (e) {
     stats.record(batch.length, performance.now() - t0, e as Error);
+    return false;
   }
 }
 
-/** Sends pre-generated events as fast as the broker takes them, a few batches in flight. */
+/** Sends a batch, and on ack adds it to `delivered`: what callers count and wait for is what Kafka holds. */
+function track(producer: Producer, topics: Topics, batch: Scheduled[], stats: DeliveryStats, delivered: Scheduled[], inflight: Set<Promise<void>>) {
+  const p: Promise<void> = sendBatch(producer, topics, batch, stats)
+    .then((ok) => {
+      if (ok) delivered.push(...batch);
+    })
+    .finally(() => inflight.delete(p));
+  inflight.add(p);
+}
+
+const byTime = (a: Scheduled, b: Scheduled) => a.timeMs - b.timeMs;
+
+/**
+ * Sends pre-generated events as fast as the broker takes them, a few batches in flight. Returns the
+ * events Kafka acknowledged, in time order (failures are in `stats`, not in the result).
+ */
 export async function produceAll(
   producer: Producer,
   topics: Topics,
   events: readonly Scheduled[],
   stats: DeliveryStats,
   opts: { signal?: AbortSignal; batchSize?: number; inFlight?: number; onProgress?: () => void } = {},
-): Promise<number> {
+): Promise<Scheduled[]> {
   const size = opts.batchSize ?? 500;
   const inflight = new Set<Promise<void>>();
-  let i = 0;
-  for (; i < events.length && !opts.signal?.aborted; i += size) {
-    const p = sendBatch(producer, topics, events.slice(i, i + size), stats).finally(() => inflight.delete(p));
-    inflight.add(p);
+  const delivered: Scheduled[] = [];
+  for (let i = 0; i < events.length && !opts.signal?.aborted; i += size) {
+    track(producer, topics, events.slice(i, i + size), stats, delivered, inflight);
     if (inflight.size >= (opts.inFlight ?? 4)) await Promise.race(inflight);
     opts.onProgress?.();
   }
   await Promise.all(inflight);
-  return Math.min(i, events.length);
+  return delivered.sort(byTime);
 }
 
 export type LiveOptions = {
@@ -98,7 +114,8 @@ export type LiveOptions = {
 /**
  * Replays an event-time stream in real time: each event is sent when the wall clock reaches its
  * scheduled time, so the gaps on the topic are the generator's Poisson gaps. Events that are due
- * together go in one request. Returns the events it sent (their scheduled times and labels).
+ * together go in one request. Returns the events Kafka acknowledged (scheduled times and labels), in
+ * time order; failed sends are counted in `stats`.
  */
 export async function produceLive(
   producer: Producer,
@@ -108,12 +125,12 @@ export async function produceLive(
   opts: LiveOptions,
 ): Promise<Scheduled[]> {
   const started = Date.now();
-  const sent: Scheduled[] = [];
+  const delivered: Scheduled[] = [];
   const inflight = new Set<Promise<void>>();
   let next = stream.next().value as Scheduled;
   let lastTick = started;
   const maxEvents = opts.maxEvents ?? Number.POSITIVE_INFINITY;
-  while (!opts.signal?.aborted && sent.length < maxEvents) {
+  while (!opts.signal?.aborted && stats.sent < maxEvents) {
     const now = Date.now();
     if (now - started >= opts.durationMs) break;
     if (now - lastTick >= 1000) {
@@ -121,7 +138,7 @@ export async function produceLive(
       opts.onTick?.(now - started);
     }
     const batch: Scheduled[] = [];
-    while (next.timeMs <= now && batch.length < (opts.maxBatch ?? 2000) && sent.length + batch.length < maxEvents) {
+    while (next.timeMs <= now && batch.length < (opts.maxBatch ?? 2000) && stats.sent + batch.length < maxEvents) {
       batch.push(next);
       next = stream.next().value as Scheduled;
     }
@@ -129,12 +146,10 @@ export async function produceLive(
       await sleep(Math.min(50, Math.max(1, next.timeMs - now)), opts.signal);
       continue;
     }
-    sent.push(...batch);
-    const p = sendBatch(producer, topics, batch, stats).finally(() => inflight.delete(p));
-    inflight.add(p);
+    track(producer, topics, batch, stats, delivered, inflight);
     if (inflight.size >= (opts.maxInFlight ?? 8)) await Promise.race(inflight);
   }
   await Promise.all(inflight);
   opts.onTick?.(Date.now() - started);
-  return sent;
+  return delivered.sort(byTime);
 }

@@ -18,7 +18,14 @@ export class AnalystError extends Error {
 export async function heldReviews(client: Client, store: Pick<VerdictStore, 'held'>, limit = 50): Promise<HeldReview[]> {
   const out: HeldReview[] = [];
   for (const v of await store.held(limit)) {
-    const running = await client.workflow.getHandle(v.workflow_id).describe().then((d) => d.status.name === 'RUNNING', () => false);
+    // a stored hold whose workflow is gone (e.g. the dev server's history was reset) is not waiting; any other failure is real
+    const running = await client.workflow.getHandle(v.workflow_id).describe().then(
+      (d) => d.status.name === 'RUNNING',
+      (e: unknown) => {
+        if (e instanceof WorkflowNotFoundError) return false;
+        throw e;
+      },
+    );
     if (!running) continue;
     const state = await queryReview(client, v.workflow_id).catch(() => undefined);
     out.push({ ...v, hold_until: state?.hold_until ?? null });

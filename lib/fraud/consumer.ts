@@ -54,6 +54,8 @@ export async function runFraudConsumer(o: FraudConsumerOptions): Promise<Consume
         stats.consumed++;
         const decoded = decodeTransaction(m.value);
         if (!decoded.ok) {
+          // counted and skipped, not dead-lettered again: the sink group reads the same topic and sends
+          // each bad message to the DLQ once, with its reason (lab 03)
           stats.invalid++;
           resolveOffset(m.offset);
           continue;

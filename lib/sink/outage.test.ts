@@ -21,7 +21,7 @@ describe('when the database is killed mid-run and restarted', () => {
   let server: ThrowawayMariadb;
   let sink: SinkProcess | undefined;
   const N = 20_000;
-  const env: Record<string, string> = { TOPIC_TRANSACTIONS: randomName('t-outage'), TOPIC_DLQ: randomName('t-outage-dlq'), SINK_GROUP: randomName('g-outage'), TRANSACTIONS_PARTITIONS: '4', SINK_BATCH_ROWS: '500' };
+  const env: Record<string, string> = { TOPIC_TRANSACTIONS: randomName('t-outage'), TOPIC_DLQ: randomName('t-outage-dlq'), SINK_GROUP: randomName('g-outage'), TRANSACTIONS_PARTITIONS: '4', SINK_BATCH_ROWS: '100', SINK_CONCURRENCY: '1' }; // slow enough that the kill lands mid-run
 
   beforeAll(async () => {
     server = await throwawayMariadb();

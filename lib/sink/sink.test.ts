@@ -22,7 +22,7 @@ import { type SinkProcess, spawnSink } from './process.ts';
 useEngines('kafka', 'db');
 
 /** A topic, DLQ, group and database of its own, and N generated transactions to put through them. */
-function scenario(name: string, n: number, seed: number) {
+function scenario(name: string, n: number, seed: number, overrides: Record<string, string> = {}) {
   const env = {
     TOPIC_TRANSACTIONS: randomName(`t-${name}`),
     TOPIC_DLQ: randomName(`t-${name}-dlq`),
@@ -30,6 +30,7 @@ function scenario(name: string, n: number, seed: number) {
     DATABASE_URL: scratchDatabaseUrl(`test_${name}`),
     TRANSACTIONS_PARTITIONS: '4',
     SINK_BATCH_ROWS: '500',
+    ...overrides,
   };
   const c: Config = loadConfig(env);
   const kafka: Kafka = createKafka(`test-${name}`, c);
@@ -110,7 +111,9 @@ describe('a sink', () => {
 });
 
 describe('a sink killed with SIGKILL mid-run', () => {
-  const s = scenario('kill', 30_000, 22);
+  // small transactions, one partition at a time: the run lasts seconds even on a fast machine, so the
+  // kill always lands mid-run (asserted below)
+  const s = scenario('kill', 30_000, 22, { SINK_BATCH_ROWS: '100', SINK_CONCURRENCY: '1' });
 
   test('loses nothing and doubles nothing once restarted', async () => {
     await s.produce(s.txs.map(good));
