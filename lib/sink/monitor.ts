@@ -49,11 +49,12 @@ export class Monitor {
     [this.lastStored, this.lastT] = [stored, t];
     const byPartition = Array.from({ length: this.where.partitions }, (_, p) => this.lags.find((l) => l.partition === p)?.lag ?? 0);
     this.timeline.push({ t_s: Math.round(t * 10) / 10, phase: this.phase, produced: this.produced(), stored, rows_per_s: Math.round(rate), lag: totalLag(this.lags), lag_by_partition: byPartition });
-    this.line.update(`${t.toFixed(0)} s ${this.phase.padEnd(8)} produced ${fmt(this.produced())}  stored ${fmt(stored)} (${fmt(Math.round(rate))}/s)  lag ${fmt(totalLag(this.lags))} [${byPartition.map((l, p) => `p${p} ${fmt(l)}`).join(' ')}]`);
+    this.line.update(`${t.toFixed(0)} s ${this.phase.padEnd(8)} produced ${fmt(this.produced())}  new rows ${fmt(stored)} (${fmt(Math.round(rate))}/s)  lag ${fmt(totalLag(this.lags))} [${byPartition.map((l, p) => `p${p} ${fmt(l)}`).join(' ')}]`);
   }
 
   done() {
     const last = this.timeline[this.timeline.length - 1];
-    this.line.done(last ? `produced ${fmt(last.produced)}, stored ${fmt(last.stored)}, lag ${fmt(last.lag)} after ${last.t_s.toFixed(0)} s` : 'no progress recorded');
+    // new rows can exceed what this run produced: the group also stores any backlog already on the topic
+    this.line.done(last ? `produced ${fmt(last.produced)} this run, ${fmt(last.stored)} new rows stored (incl. any backlog on the topic), lag ${fmt(last.lag)} after ${last.t_s.toFixed(0)} s` : 'no progress recorded');
   }
 }

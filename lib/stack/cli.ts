@@ -3,7 +3,7 @@
 import { ConfigError, config } from '../config.ts';
 import { shortPath } from './lifecycle.ts';
 import { ENGINE_NAMES, type EngineName, StackError, ensureStack, resetStack, stackStatus, stopStack } from './index.ts';
-import { table } from './report.ts';
+import { table } from '../report.ts';
 
 const USAGE = `usage: bun run stack up|down|status|reset [${ENGINE_NAMES.join('|')} ...]
   up      start the engines (or find them running) and wait until they answer
@@ -13,9 +13,7 @@ const USAGE = `usage: bun run stack up|down|status|reset [${ENGINE_NAMES.join('|
 
 async function status(engines: readonly EngineName[]): Promise<void> {
   const rows = await stackStatus({ engines });
-  const header = ['ENGINE', 'MODE', 'STATE', 'ENDPOINT', 'PID', 'LOG'];
-  const body = rows.map((r) => [r.label, r.mode, r.state, r.endpoint, r.pid?.toString() ?? '-', r.logFile ? shortPath(r.logFile) : '-']);
-  console.log(table([header, ...body]));
+  console.log(table(rows.map((r) => ({ engine: r.label, mode: r.mode, state: r.state, endpoint: r.endpoint, pid: r.pid?.toString() ?? '-', log: r.logFile ? shortPath(r.logFile) : '-' }))));
   for (const r of rows) if (r.state === 'up') for (const link of r.links) console.log(`${r.label} ${link}`);
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { downLine, table, upLine } from './report.ts';
+import { downLine, upLine } from './report.ts';
 
 const kafka = { label: 'kafka', endpoint: '127.0.0.1:9092', log: '.stack/kafka/kafka.log' };
 
@@ -23,10 +23,4 @@ describe('upLine', () => {
 describe('downLine', () => {
   test('reports a stop with its pid and time', () => expect(downLine('mariadb', { result: 'stopped', pid: 42, ms: 1_500 })).toBe('mariadb   stopped  (pid 42, 1.5 s)'));
   test('leaves external engines alone', () => expect(downLine('db', { result: 'external', ms: 0 })).toBe('db        external: left alone'));
-});
-
-describe('table', () => {
-  test('pads every column but the last to its widest cell', () => {
-    expect(table([['ENGINE', 'PID'], ['kafka', '1'], ['temporal', '22']])).toBe('ENGINE    PID\nkafka     1\ntemporal  22');
-  });
 });

@@ -33,10 +33,3 @@ export function downLine(label: string, r: { result: StopResult; pid?: number; m
   };
   return `${label.padEnd(WIDTH)}${text[r.result]}`;
 }
-
-/** Left-aligned columns separated by two spaces; the first row is the header. */
-export function table(rows: readonly (readonly string[])[]): string {
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
-}

@@ -104,7 +104,7 @@ export function buildResult(r: RunRecord): Lab05Result {
         topic_repeats: r.feed.repeats,
       },
       workflows_per_s: {
-        started_mean: r.launcher.started / r.liveSeconds,
+        started_mean: r.liveSeconds > 0 ? r.launcher.started / r.liveSeconds : 0,
         completed_mean: elapsed > 0 ? r.launcher.completed / elapsed : 0,
         completed_peak: peak,
       },
