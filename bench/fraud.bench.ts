@@ -9,8 +9,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
-import { loadConfig } from '../lib/config.ts';
-import { openDb } from '../lib/db/connect.ts';
+import { ensureDatabase, openDb } from '../lib/db/connect.ts';
+import { migrate } from '../lib/db/migrate.ts';
 import { transaction } from '../lib/fixtures/transaction.ts';
 import { createActivities } from '../lib/fraud/activities.ts';
 import { connectClient, startReview } from '../lib/fraud/client.ts';
@@ -19,16 +19,17 @@ import { kafkaVerdictPublisher } from '../lib/fraud/publisher.ts';
 import type { Verdict } from '../lib/fraud/review.ts';
 import { ActivityLog } from '../lib/fraud/sql/activity-log.ts';
 import { SqlHistoryReader } from '../lib/fraud/sql/history.ts';
-import { ident } from '../lib/fraud/sql/ident.ts';
 import { VerdictStore } from '../lib/fraud/sql/verdicts.ts';
 import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
 import { connectWorker, createReviewWorker, installRuntime } from '../lib/fraud/worker.ts';
 import { count, parseFlags, seconds } from '../lib/flags.ts';
 import { createKafka, createProducer, waitForTopic, withAdmin } from '../lib/kafka.ts';
-import { runLab, sleep } from '../lib/lab.ts';
+import { runLab } from '../lib/lab.ts';
+import { sleep } from '../lib/wait.ts';
 import { table } from '../lib/report.ts';
 import { ensureStack } from '../lib/stack/index.ts';
-import { percentiles } from '../lib/stats.ts';
+import { percentiles } from '../lib/percentiles.ts';
+import { isolated } from '../lib/testing/isolation.ts';
 
 const flags = {
   name: 'bun run bench fraud',
@@ -45,19 +46,14 @@ type Sample = { ms: number; doneAt: number };
 
 await runLab('bench fraud', async ({ signal }) => {
   const args = parseFlags(flags);
-  const suffix = crypto.randomUUID().replaceAll('-', '').slice(0, 8);
-  const c = loadConfig({
-    ...process.env,
-    FRAUD_TASK_QUEUE: `bench-fraud-${suffix}`,
-    FRAUD_WORKFLOW_PREFIX: `bench-fraud-${suffix}`,
-    FRAUD_VERDICTS_TABLE: `bench_verdicts_${suffix}`,
-    FRAUD_ACTIVITY_LOG_TABLE: `bench_activity_log_${suffix}`,
-    FRAUD_HISTORY_TABLE: `bench_history_${suffix}`,
-    TOPIC_VERDICTS: `bench.verdicts.${suffix}`,
-  });
+  // a namespace of its own: topics, tables (in a database of its own), task queue, workflow ids
+  const iso = isolated('bench_fraud');
+  const c = iso.config;
   await ensureStack({ engines: ['kafka', 'db', 'temporal'] });
   installRuntime('ERROR');
+  await ensureDatabase(c.db.url);
   const db = await openDb(c.db.url, 16);
+  await migrate(db);
   const kafka = createKafka('bench-fraud', c);
   const producer = createProducer(kafka);
   const target = { taskQueue: c.fraud.taskQueue, workflowPrefix: c.fraud.workflowPrefix };
@@ -67,7 +63,6 @@ await runLab('bench fraud', async ({ signal }) => {
   try {
     await verdicts.ensureTable();
     await attempts.ensureTable();
-    await db.pool.query(`CREATE TABLE ${ident(c.fraud.tables.history)} (transaction_id CHAR(36) NOT NULL, customer_id VARCHAR(40) NOT NULL, event_time DATETIME(3) NOT NULL, amount BIGINT NOT NULL, device_id CHAR(16) NOT NULL, PRIMARY KEY (transaction_id, customer_id), KEY idx_customer_time (customer_id, event_time))`);
     await withAdmin(kafka, async (admin) => {
       await admin.createTopics({ topics: [{ topic: c.topics.verdicts, numPartitions: 6 }], waitForLeaders: true });
       await waitForTopic(admin, c.topics.verdicts);
@@ -88,7 +83,7 @@ await runLab('bench fraud', async ({ signal }) => {
       }),
     });
     const cl = client;
-    const policy = policyFrom(c);
+    const policy = policyFrom();
     // decided by the rules (impossible travel at 0.9: decline): history query, upsert, publish
     const review = async () => {
       const tx = transaction({ transaction_id: crypto.randomUUID(), customer_id: 'cust_1', timestamp: new Date().toISOString() });
@@ -168,8 +163,7 @@ await runLab('bench fraud', async ({ signal }) => {
   } finally {
     await client?.connection.close().catch(() => {});
     await producer.disconnect().catch(() => {});
-    for (const t of Object.values(c.fraud.tables)) if (t.startsWith('bench_')) await db.pool.query(`DROP TABLE IF EXISTS ${ident(t)}`).catch(() => {});
     await db.pool.end().catch(() => {});
-    await withAdmin(kafka, (admin) => admin.deleteTopics({ topics: [c.topics.verdicts] })).catch(() => {});
+    await iso.cleanup();
   }
 });

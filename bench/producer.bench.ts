@@ -16,7 +16,8 @@ import { DeliveryStats, produceAll } from '../lib/produce.ts';
 import { table } from '../lib/report.ts';
 import { kafkaClasspath } from '../lib/stack/kafka.ts';
 import { ensureStack } from '../lib/stack/index.ts';
-import { percentiles } from '../lib/stats.ts';
+import { isolated } from '../lib/testing/isolation.ts';
+import { percentiles } from '../lib/percentiles.ts';
 import { parseProducerPerformance } from './producer-performance.ts';
 
 const flags = {
@@ -35,9 +36,9 @@ await runLab('bench producer', async ({ signal }) => {
   const args = parseFlags(flags);
   const c = config();
   await ensureStack({ engines: ['kafka'] });
-  const kafka = createKafka('bench-producer');
-  const suffix = crypto.randomUUID().slice(0, 8);
-  const topics = { reference: `bench.producer.reference.${suffix}`, txlab: `bench.producer.txlab.${suffix}`, labels: `bench.producer.labels.${suffix}` };
+  const iso = isolated('bench_producer');
+  const kafka = createKafka('bench-producer', iso.config);
+  const topics = { reference: `${iso.prefix}.reference`, txlab: iso.config.topics.transactions, labels: iso.config.topics.labels };
 
   const gen = new TransactionGenerator({ ...c.generator });
   const events = gen.backfill(args.events, Date.now() - 86_400_000, Date.now());
@@ -86,6 +87,6 @@ await runLab('bench producer', async ({ signal }) => {
     writeFileSync(path, JSON.stringify({ bench: 'producer', at: new Date().toISOString(), parameters: { ...args, avg_record_bytes: Math.round(avgBytes) }, reference, txlab, ratio }, null, 1));
     console.log(`bench producer: wrote ${path}`);
   } finally {
-    await withAdmin(kafka, (admin) => admin.deleteTopics({ topics: Object.values(topics) })).catch(() => {});
+    await iso.cleanup();
   }
 });

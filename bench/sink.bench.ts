@@ -20,19 +20,20 @@ import { migrate } from '../lib/db/migrate.ts';
 import { count, parseFlags } from '../lib/flags.ts';
 import { type Scheduled, TransactionGenerator } from '../lib/generator/index.ts';
 import { createKafka, ensureTopics, withAdmin, withProducer } from '../lib/kafka.ts';
-import { pollUntil, runLab } from '../lib/lab.ts';
+import { runLab } from '../lib/lab.ts';
 import { fmt, table } from '../lib/report.ts';
 import { BenchSinkResult } from '../lib/results/bench-sink.ts';
 import { envelope, newRunId, writeResult } from '../lib/results/write.ts';
 import { auditRows } from '../lib/sink/audit.ts';
 import { chunks, classify, type InMessage } from '../lib/sink/decode.ts';
 import { good } from '../lib/sink/input.ts';
-import { groupLag, totalLag } from '../lib/sink/lag.ts';
+import { waitForCaughtUp } from '../lib/lag.ts';
 import { spawnSink } from '../lib/sink/process.ts';
 import { type SinkRow, TRANSACTION_COLUMNS, rowValues, sqlDatetime, upsertTransactionsSql } from '../lib/sink/rows.ts';
-import { sinkConsumerConfig } from '../lib/sink/sink.ts';
+import { SINK_TUNING, sinkConsumerConfig } from '../lib/sink/sink.ts';
 import { writeRows } from '../lib/sink/writer.ts';
 import { ensureStack } from '../lib/stack/index.ts';
+import { isolated } from '../lib/testing/isolation.ts';
 
 const c = config();
 const flags = {
@@ -42,7 +43,7 @@ const flags = {
     rows: count().pipe(z.number().min(10_000).max(5_000_000)).default(200_000),
     shape: z.enum(['live', 'backfill']).default('live'),
     batch: count().pipe(z.number().min(1).max(20_000)).default(2000),
-    concurrency: count().pipe(z.number().min(1).max(16)).default(c.sink.concurrency),
+    concurrency: count().pipe(z.number().min(1).max(16)).default(SINK_TUNING.concurrency),
     sinks: z.string().regex(/^\d+(,\d+)*$/, 'expected numbers separated by commas, e.g. 1,2').default('1,2'),
   },
   help: { rows: 'events to store', shape: 'live (time-ordered) or backfill (7 days)', batch: 'rows per database transaction', concurrency: 'partitions each sink writes at once', sinks: 'sink process counts to run, e.g. 1,2' },
@@ -51,7 +52,6 @@ const flags = {
 const PARTITIONS = 6;
 const rate = (rows: number, ms: number) => ({ rows, seconds: ms / 1000, rows_per_s: ms > 0 ? rows / (ms / 1000) : 0 });
 const say = (line: string) => console.log(`bench: ${line}`);
-const randomName = (prefix: string) => `${prefix}_${crypto.randomUUID().replaceAll('-', '').slice(0, 10)}`;
 
 await runLab('bench sink', async () => {
   const args = parseFlags(flags);
@@ -59,9 +59,11 @@ await runLab('bench sink', async () => {
   const startedAt = new Date();
   const loadAtStart = loadavg()[0]!;
   await ensureStack({ engines: ['kafka', 'db'], quiet: true });
+  // a namespace of its own (TXLAB_PREFIX): the topic, the groups, and a database per measurement
+  const iso = isolated('bench_sink', { TRANSACTIONS_PARTITIONS: String(PARTITIONS) });
   const scratch: string[] = [];
-  const topic = randomName('bench-sink');
-  const kafka = createKafka('bench-sink');
+  const topic = iso.config.topics.transactions;
+  const kafka = createKafka('bench-sink', iso.config);
   try {
     // 1. the rows
     const gen = new TransactionGenerator({ ...c.generator, seed: 9090 });
@@ -86,13 +88,15 @@ await runLab('bench sink', async () => {
     const sqlText = rate(rows.length, performance.now() - t);
     say(`decode + validate ${fmt(Math.round(decode.rows_per_s))}/s; SQL text ${fmt(Math.round(sqlText.rows_per_s))} rows/s (${fmt(Math.round(chars / rows.length))} chars a row)`);
 
-    const fresh = async (tag: string): Promise<{ url: string; db: Db }> => {
-      const url = withDatabase(c.db.url, randomName(`bench_${tag}`));
+    /** A fresh database under the bench's prefix (`bench_<tag>_<prefix>`), and the environment that points a sink at it. */
+    const fresh = async (tag: string): Promise<{ url: string; db: Db; env: Record<string, string> }> => {
+      const env = { ...iso.env, DATABASE_URL: withDatabase(c.db.url, `bench_${tag}`) };
+      const url = loadConfig({ ...process.env, ...env }).db.url;
       scratch.push(url);
       await ensureDatabase(url);
       const db = await openDb(url, args.concurrency + 1);
       await migrate(db);
-      return { url, db };
+      return { url, db, env };
     };
 
     // 3. reference: LOAD DATA of the same rows into the same table
@@ -141,12 +145,13 @@ await runLab('bench sink', async () => {
     const runs: BenchSinkResult['sinks'] = [];
     for (const k of args.sinks.split(',').map(Number)) {
       const target = await fresh(`e2e${k}`);
-      const env = { TOPIC_TRANSACTIONS: topic, TOPIC_DLQ: `${topic}.dlq`, SINK_GROUP: randomName('bench-sink'), DATABASE_URL: target.url, TRANSACTIONS_PARTITIONS: String(PARTITIONS) };
-      const sinks = Array.from({ length: k }, (_, i) => spawnSink({ id: `bench-sink-${i + 1}`, env, batch: args.batch, concurrency: args.concurrency, onLine: (l) => /failed|error/i.test(l) && console.error(l) }));
-      const ce = loadConfig(env);
+      const group = `${iso.config.sink.group}.e2e${k}`;
+      const sinks = Array.from({ length: k }, (_, i) =>
+        spawnSink({ id: `bench-sink-${i + 1}`, env: target.env, group, batch: args.batch, concurrency: args.concurrency, onLine: (l) => /failed|error/i.test(l) && console.error(l) }),
+      );
       await withAdmin(kafka, async (admin) => {
-        await ensureTopics(admin, [{ topic: ce.topics.dlq, numPartitions: 1 }]);
-        await pollUntil(`${k} sinks to drain the topic`, async () => (totalLag(await groupLag(admin, ce.sink.group, topic)) === 0 ? true : undefined), 600_000, 250);
+        await ensureTopics(admin, [{ topic: iso.config.topics.dlq, numPartitions: 1 }]);
+        await waitForCaughtUp(admin, group, topic, { timeoutMs: 600_000, intervalMs: 250 });
       });
       await Promise.all(sinks.map((s) => s.stop()));
       const timing = await ingestTiming(target.db, events.length);
@@ -179,13 +184,13 @@ await runLab('bench sink', async () => {
     say(`wrote ${path}`);
   } finally {
     for (const url of scratch) await dropDatabase(url).catch(() => {});
-    await withAdmin(kafka, (admin) => admin.deleteTopics({ topics: [topic, `${topic}.dlq`] })).catch(() => {});
+    await iso.cleanup();
   }
 });
 
 /** A consumer with the sink's fetch settings that only counts messages. */
 async function consumeOnly(topic: string, expected: number) {
-  const consumer = createKafka('bench-consume').consumer(sinkConsumerConfig(randomName('bench-consume')));
+  const consumer = createKafka('bench-consume').consumer(sinkConsumerConfig(`${topic}.consume-only`));
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   let n = 0;

@@ -1,28 +1,17 @@
 import { afterAll, describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from '../lib/config.ts';
 import { createKafka, withAdmin } from '../lib/kafka.ts';
 import { Lab01Result } from '../lib/results/lab01.ts';
-import { randomName, useEngines } from '../lib/testing/engines.ts';
+import { useEngines } from '../lib/testing/engines.ts';
+import { isolated } from '../lib/testing/isolation.ts';
 import { runLabProcess } from '../lib/testing/run-lab.ts';
 
 useEngines('kafka');
 
 describe('lab 01', () => {
-  const env = {
-    TOPIC_TRANSACTIONS: randomName('t-transactions'),
-    TOPIC_DLQ: randomName('t-dlq'),
-    TOPIC_LABELS: randomName('t-labels'),
-    TOPIC_AGGREGATES: randomName('t-aggregates'),
-    TOPIC_ANOMALIES: randomName('t-anomalies'),
-    TOPIC_VERDICTS: randomName('t-verdicts'),
-    TRANSACTIONS_PARTITIONS: '4',
-  };
-  const c = loadConfig(env);
-  afterAll(async () => {
-    await withAdmin(createKafka('test-lab01-cleanup', c), (admin) => admin.deleteTopics({ topics: Object.values(c.topics) })).catch(() => {});
-  });
+  const { env, config: c, cleanup } = isolated('lab01', { TRANSACTIONS_PARTITIONS: '4' });
+  afterAll(cleanup);
 
   test('creates the topics with the asked partitions, and every key lands on one partition', async () => {
     const run = await runLabProcess('labs/01-topics.ts', ['--keys', '60', '--messages-per-key', '4'], env);

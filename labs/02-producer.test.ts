@@ -1,20 +1,20 @@
-import { describe, expect, test } from 'bun:test';
+import { afterAll, describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from '../lib/config.ts';
 import { drainTopic } from '../lib/drain.ts';
 import { createKafka } from '../lib/kafka.ts';
 import { Lab02Result } from '../lib/results/lab02.ts';
 import { decodeTransaction } from '../lib/schema.ts';
-import { randomName, useEngines } from '../lib/testing/engines.ts';
+import { useEngines } from '../lib/testing/engines.ts';
+import { isolated } from '../lib/testing/isolation.ts';
 import { runLabProcess } from '../lib/testing/run-lab.ts';
 
 useEngines('kafka');
 
 describe('lab 02', () => {
   test('produces N events, and a consumer reads back exactly N distinct, valid transaction ids', async () => {
-    const env = { TOPIC_TRANSACTIONS: randomName('t-transactions'), TOPIC_LABELS: randomName('t-labels'), FRAUD_RATE: '0.1' };
-    const c = loadConfig(env);
+    const { env, config: c, cleanup } = isolated('lab02', { FRAUD_RATE: '0.1' });
+    afterAll(cleanup);
     const run = await runLabProcess('labs/02-producer.ts', ['--backfill', '700', '--events', '300', '--rate', '300', '--duration', '60'], env);
     expect(run.code).toBe(0);
 
@@ -43,7 +43,7 @@ describe('lab 02', () => {
   });
 
   test('rejects a bad flag with a clear message and produces nothing', async () => {
-    const run = await runLabProcess('labs/02-producer.ts', ['--rate', 'fast'], { TOPIC_TRANSACTIONS: randomName('t-unused') });
+    const run = await runLabProcess('labs/02-producer.ts', ['--rate', 'fast'], isolated('lab02_flags').env);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--rate: expected a number (got "fast")');
   });

@@ -22,7 +22,7 @@ import { fmt, progress, table } from '../lib/report.ts';
 import { Lab02Result } from '../lib/results/lab02.ts';
 import { envelope, newRunId, writeResult } from '../lib/results/write.ts';
 import { ensureStack } from '../lib/stack/index.ts';
-import { percentiles, thin } from '../lib/stats.ts';
+import { percentiles, thin } from '../lib/percentiles.ts';
 import { topicSpecs } from '../lib/topics.ts';
 
 const c = config();

@@ -1,33 +1,16 @@
 import { afterAll, describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from '../lib/config.ts';
-import { dropDatabase } from '../lib/db/connect.ts';
-import { createKafka, withAdmin } from '../lib/kafka.ts';
 import { Lab03Result } from '../lib/results/lab03.ts';
-import { scratchDatabaseUrl } from '../lib/testing/database.ts';
-import { randomName, useEngines } from '../lib/testing/engines.ts';
+import { useEngines } from '../lib/testing/engines.ts';
+import { isolated } from '../lib/testing/isolation.ts';
 import { runLabProcess } from '../lib/testing/run-lab.ts';
 
 useEngines('kafka', 'db');
 
 describe('lab 03', () => {
-  const env = {
-    TOPIC_TRANSACTIONS: randomName('t-lab03'),
-    TOPIC_DLQ: randomName('t-lab03-dlq'),
-    TOPIC_LABELS: randomName('t-lab03-labels'),
-    TOPIC_AGGREGATES: randomName('t-lab03-agg'),
-    TOPIC_ANOMALIES: randomName('t-lab03-anom'),
-    TOPIC_VERDICTS: randomName('t-lab03-verdicts'),
-    SINK_GROUP: randomName('g-lab03'),
-    DATABASE_URL: scratchDatabaseUrl('test_lab03'),
-    TRANSACTIONS_PARTITIONS: '3',
-  };
-  afterAll(async () => {
-    await dropDatabase(env.DATABASE_URL);
-    const c = loadConfig(env);
-    await withAdmin(createKafka('test-lab03', c), (a) => a.deleteTopics({ topics: Object.values(c.topics) })).catch(() => {});
-  });
+  const { env, cleanup } = isolated('lab03', { TRANSACTIONS_PARTITIONS: '3' });
+  afterAll(cleanup);
 
   test('with two sinks, stores every good message once, dead-letters each bad one, and reports latency', async () => {
     const run = await runLabProcess('labs/03-sink.ts', ['--events', '3000', '--duration', '3', '--rate', '200', '--bad', '2', '--sinks', '2', '--seed', '77'], env);
@@ -44,7 +27,7 @@ describe('lab 03', () => {
     expect(r.metrics.event_to_row_ms.count).toBe(r.metrics.produced.live);
     expect(r.metrics.append_to_row_ms.count).toBe(r.metrics.rows.expected);
     expect(r.samples.timeline.length).toBeGreaterThan(0);
-    expect(run.stderr).toMatch(/sink-1: joined group g-lab03_\w+: partitions/);
+    expect(run.stderr).toMatch(/sink-1: joined group t_lab03_\w+\.txlab-sink: partitions/);
     expect(run.stdout).toContain('rows stored for this run');
   });
 

@@ -24,7 +24,8 @@ import { describeMigration, migrate } from '../lib/db/migrate.ts';
 import { count, number, parseFlags, seconds } from '../lib/flags.ts';
 import { type Scheduled, TransactionGenerator } from '../lib/generator/index.ts';
 import { createKafka, createProducer, ensureTopics } from '../lib/kafka.ts';
-import { pollUntil, runLab } from '../lib/lab.ts';
+import { runLab } from '../lib/lab.ts';
+import { waitUntil } from '../lib/wait.ts';
 import { DeliveryStats, produceLive } from '../lib/produce.ts';
 import { seededRng } from '../lib/random.ts';
 import { fmt, table } from '../lib/report.ts';
@@ -36,9 +37,10 @@ import { badMessages, good, interleave } from '../lib/sink/input.ts';
 import { runRows } from '../lib/sink/measure.ts';
 import { Monitor, printAbove } from '../lib/sink/monitor.ts';
 import { type SinkProcess, spawnSink } from '../lib/sink/process.ts';
-import { REJECT_REASONS, mergeSnapshots } from '../lib/sink/stats.ts';
+import { SINK_TUNING } from '../lib/sink/sink.ts';
+import { REJECT_REASONS, mergeSnapshots } from '../lib/sink/counters.ts';
 import { ensureStack } from '../lib/stack/index.ts';
-import { percentiles, thin } from '../lib/stats.ts';
+import { percentiles, thin } from '../lib/percentiles.ts';
 import { topicSpecs } from '../lib/topics.ts';
 
 const c = config();
@@ -51,8 +53,8 @@ const flags = {
     events: count().pipe(z.number().min(0).max(5_000_000)).default(30_000),
     bad: count().pipe(z.number().min(0).max(1000)).default(3),
     sinks: count().pipe(z.number().min(1).max(16)).default(1),
-    batch: count().pipe(z.number().min(1).max(20_000)).default(c.sink.batchRows),
-    concurrency: count().pipe(z.number().min(1).max(64)).default(c.sink.concurrency),
+    batch: count().pipe(z.number().min(1).max(20_000)).default(SINK_TUNING.batchRows),
+    concurrency: count().pipe(z.number().min(1).max(64)).default(SINK_TUNING.concurrency),
     seed: count().pipe(z.number().min(0).max(2 ** 31 - 1)).optional(),
   },
   help: {
@@ -61,8 +63,8 @@ const flags = {
     events: 'backfilled events sent as one burst before the live stream',
     bad: 'bad messages of each class (malformed JSON, schema violation, oversized) mixed into the burst',
     sinks: 'sink processes in the consumer group',
-    batch: 'messages per database transaction (SINK_BATCH_ROWS)',
-    concurrency: 'partitions each sink writes at once (SINK_CONCURRENCY)',
+    batch: 'messages per database transaction',
+    concurrency: 'partitions each sink writes at once',
     seed: 'generator seed (default: new each run, so transaction ids are new)',
   },
 };
@@ -98,7 +100,7 @@ await runLab('lab 03', async ({ signal }) => {
     // 3. the sink group: --sinks processes sharing the partitions
     for (let i = 1; i <= args.sinks; i++) sinks.push(spawnSink({ id: `sink-${i}`, batch: args.batch, concurrency: args.concurrency, onLine: printAbove }));
     await Promise.all(sinks.map((s) => s.ready));
-    await pollUntil('the sinks to be assigned every partition', async () => (new Set(sinks.flatMap((s) => s.partitions())).size === partitions ? true : undefined), 60_000, 100);
+    await waitUntil('the sinks to be assigned every partition', async () => (new Set(sinks.flatMap((s) => s.partitions())).size === partitions ? true : undefined), { timeoutMs: 60_000, intervalMs: 100 });
     say(`group ${c.sink.group}: ${sinks.map((s) => `${s.id} ← partitions ${s.partitions().join(',')}`).join('; ')}`);
 
     // 4. input: a burst of backfilled events with bad ones mixed in, then a live stream; a progress line a second
@@ -118,7 +120,7 @@ await runLab('lab 03', async ({ signal }) => {
     const fed = await sendStamped(producer, topic, burst, { signal, onAcked: (n) => (burstAcked = n) });
     for (const e of new Set(fed.errors)) console.error(`lab 03: produce failed: ${e}`);
     // the live stream starts once the burst is stored, so its latencies are the steady state's
-    const caughtUp = () => pollUntil('the sink group to catch up', async () => (monitor.ticks > 0 && monitor.lagTotal() === 0 ? true : undefined), DRAIN_TIMEOUT_MS, 100);
+    const caughtUp = () => waitUntil('the sink group to catch up', async () => (monitor.ticks > 0 && monitor.lagTotal() === 0 ? true : undefined), { timeoutMs: DRAIN_TIMEOUT_MS, intervalMs: 100 });
     if (!signal.aborted) await caughtUp();
     const burstSeconds = monitor.elapsed();
 

@@ -2,12 +2,13 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dropDatabase, withDb } from '../lib/db/connect.ts';
+import { loadConfig } from '../lib/config.ts';
+import { withDb } from '../lib/db/connect.ts';
 import { dropSpiderServers } from '../lib/sharding/spider.ts';
 import { freePort } from '../lib/db/local-server.ts';
 import { Lab04Result } from '../lib/results/lab04.ts';
-import { scratchDatabaseUrl } from '../lib/testing/database.ts';
 import { useEngines } from '../lib/testing/engines.ts';
+import { isolated } from '../lib/testing/isolation.ts';
 import { runLabProcess } from '../lib/testing/run-lab.ts';
 
 useEngines('db');
@@ -15,16 +16,17 @@ useEngines('db');
 describe('lab 04', () => {
   // the leaves get free ports and a data directory of their own (DATABASE_URL is set, so the
   // stack treats the database as external and never starts anything under this stack dir)
-  const env: Record<string, string> = { DATABASE_URL: scratchDatabaseUrl('test_lab04'), TXLAB_STACK_DIR: mkdtempSync(join(tmpdir(), 'txlab-lab04-')) };
+  const iso = isolated('lab04', { DATABASE_URL: loadConfig({}).db.url, TXLAB_STACK_DIR: mkdtempSync(join(tmpdir(), 'txlab-lab04-')) });
+  const env = iso.env;
   const args = ['--rows', '20000', '--reps', '5', '--budget', '0.1', '--leaf-rows', '5000'];
   const result = (dataDir: string) => Lab04Result.parse(JSON.parse(readFileSync(join(dataDir, '04-sharding.json'), 'utf8')));
   beforeAll(async () => {
-    env.SPIDER_LEAF_PORTS = `${await freePort()},${await freePort()}`;
+    args.push('--leaf-ports', `${await freePort()},${await freePort()}`);
   });
   let lastRun: string | undefined;
   afterAll(async () => {
-    await withDb(env.DATABASE_URL!, (db) => dropSpiderServers(db, 2));
-    await dropDatabase(env.DATABASE_URL!);
+    await withDb(iso.config.db.url, (db) => dropSpiderServers(db, 2));
+    await iso.cleanup();
     rmSync(env.TXLAB_STACK_DIR!, { recursive: true, force: true });
   });
 

@@ -23,7 +23,7 @@ import { config } from '../lib/config.ts';
 import { ensureDatabase, openDb } from '../lib/db/connect.ts';
 import { describeMigration, migrate } from '../lib/db/migrate.ts';
 import { namedQuery } from '../lib/db/queries.ts';
-import { count, parseFlags } from '../lib/flags.ts';
+import { UsageError, count, parseFlags } from '../lib/flags.ts';
 import { runLab } from '../lib/lab.ts';
 import { intBetween, seededRng } from '../lib/random.ts';
 import { fmt, progress, table } from '../lib/report.ts';
@@ -37,7 +37,7 @@ import { SPIDER_TABLE, spiderAvailable } from '../lib/sharding/spider.ts';
 import { ensureLoaded } from '../lib/sharding/load.ts';
 import { dashboardQueries } from '../lib/sharding/workload.ts';
 import { ensureStack } from '../lib/stack/index.ts';
-import { percentiles } from '../lib/stats.ts';
+import { percentiles } from '../lib/percentiles.ts';
 import type { RowDataPacket } from 'mysql2/promise';
 
 const c = config();
@@ -47,7 +47,12 @@ const flags = {
   shape: {
     rows: count().pipe(z.number().min(1000).max(20_000_000)).default(1_000_000),
     reps: count().pipe(z.number().min(5).max(10_000)).default(200),
-    leaves: count().pipe(z.number().min(0).max(c.spiderLeafPorts.length)).default(c.spiderLeafPorts.length),
+    leaves: count().pipe(z.number().min(0).max(8)).default(2),
+    leafPorts: z
+      .string()
+      .default('3308,3309')
+      .transform((s) => s.split(',').map((p) => Number(p.trim())))
+      .pipe(z.array(z.number({ error: 'expected comma-separated ports, e.g. 3308,3309' }).int().min(1).max(65_535)).min(1).max(8)),
     leafRows: count().pipe(z.number().min(1000).max(5_000_000)).default(200_000),
     budget: z.coerce.number({ error: 'expected a number of seconds' }).positive().max(600).default(1.5),
   },
@@ -55,7 +60,8 @@ const flags = {
     rows: 'generated transactions to load (once; reused by later runs)',
     reps: 'most repetitions per query and variant',
     budget: 'seconds per query and variant (slow full scans get fewer repetitions, at least 5)',
-    leaves: 'leaf servers for the Spider layout, on SPIDER_LEAF_PORTS (0 skips it)',
+    leaves: 'leaf servers for the Spider layout (0 skips it)',
+    leafPorts: 'ports for the leaf servers, one per leaf',
     leafRows: 'loaded rows copied onto the leaves (once; reused by later runs)',
   },
 };
@@ -65,6 +71,7 @@ const LOAD_SEED = (c.generator.seed + 4004) % 2 ** 31;
 
 await runLab('lab 04', async ({ signal }) => {
   const args = parseFlags(flags);
+  if (args.leaves > args.leafPorts.length) throw new UsageError(`--leaves ${args.leaves} needs as many --leaf-ports, got ${args.leafPorts.join(',')}`);
   const runId = newRunId('04');
   const startedAt = new Date();
   const say = (line: string) => console.log(`lab 04: ${line}`);
@@ -153,7 +160,7 @@ await runLab('lab 04', async ({ signal }) => {
       if (!(await spiderAvailable(db))) say('no Spider engine on this server: skipping the leaves (Debian/Ubuntu: apt-get install mariadb-plugin-spider)');
       else {
         const runs = dashboardQueries(anchorMs, customers).filter((r) => ['customer_recent', 'totals_5_min', 'category_hourly_revenue'].includes(r.query));
-        spider = await spiderDemo(db, { stackDir: c.stackDir, ports: c.spiderLeafPorts.slice(0, args.leaves), rows: args.leafRows, runs, reps: args.reps, budgetMs: args.budget * 1000, log: say });
+        spider = await spiderDemo(db, { stackDir: c.stackDir, ports: args.leafPorts.slice(0, args.leaves), rows: args.leafRows, runs, reps: args.reps, budgetMs: args.budget * 1000, log: say });
         console.log(table(spider.leaves.map((l) => ({ leaf: l.leaf, port: String(l.port), rows: l.rows, 'vs mean': `${((l.rows / (spider!.leaves.reduce((s, x) => s + x.rows, 0) / spider!.leaves.length) - 1) * 100).toFixed(1)} %` })), `\nRows per leaf (Spider table ${SPIDER_TABLE}: PARTITION BY KEY(customer_id), one partition per leaf; skew ${spider.skew.toFixed(3)})`));
         console.log(
           table(

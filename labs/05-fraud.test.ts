@@ -2,35 +2,16 @@ import { afterAll, describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RowDataPacket } from 'mysql2/promise';
-import { loadConfig } from '../lib/config.ts';
-import { dropDatabase, withDb } from '../lib/db/connect.ts';
-import { createKafka, withAdmin } from '../lib/kafka.ts';
+import { withDb } from '../lib/db/connect.ts';
 import { Lab05Result } from '../lib/results/lab05.ts';
-import { randomName, useEngines } from '../lib/testing/engines.ts';
+import { useEngines } from '../lib/testing/engines.ts';
+import { isolated } from '../lib/testing/isolation.ts';
 import { runLabProcess } from '../lib/testing/run-lab.ts';
 
 useEngines('kafka', 'db', 'temporal');
 
-const database = randomName('test_lab05');
-const env = {
-  DATABASE_URL: loadConfig({}).db.url.replace(/\/[^/]*$/, `/${database}`),
-  TOPIC_TRANSACTIONS: randomName('t-transactions'),
-  TOPIC_LABELS: randomName('t-labels'),
-  TOPIC_DLQ: randomName('t-dlq'),
-  TOPIC_VERDICTS: randomName('t-verdicts'),
-  TRANSACTIONS_PARTITIONS: '2',
-  SINK_GROUP: randomName('t-sink'),
-  FRAUD_GROUP: randomName('t-fraud'),
-  FRAUD_TASK_QUEUE: randomName('t-review'),
-  FRAUD_WORKFLOW_PREFIX: randomName('t-review'),
-};
-const c = loadConfig(env);
-
-afterAll(async () => {
-  await dropDatabase(c.db.url).catch(() => {});
-  const topics = [c.topics.transactions, c.topics.labels, c.topics.dlq, c.topics.verdicts];
-  await withAdmin(createKafka('test-lab05', c), (admin) => admin.deleteTopics({ topics })).catch(() => {});
-});
+const { env, config: c, cleanup } = isolated('lab05', { TRANSACTIONS_PARTITIONS: '2' });
+afterAll(cleanup);
 
 describe('lab 05', () => {
   test('reviews the risky transactions through a worker crash: all finish, none twice, scored against the labels', async () => {

@@ -37,11 +37,13 @@ import { VerdictFeed, followVerdicts } from '../lib/fraud/lab/verdict-feed.ts';
 import { waitForHistory } from '../lib/fraud/lab/warmup.ts';
 import { ReviewLauncher } from '../lib/fraud/launcher.ts';
 import { policyFrom } from '../lib/fraud/policy.ts';
+import { FRAUD_TUNING, tuning } from '../lib/fraud/thresholds.ts';
 import { ActivityLog } from '../lib/fraud/sql/activity-log.ts';
 import { VerdictStore } from '../lib/fraud/sql/verdicts.ts';
 import { TransactionGenerator } from '../lib/generator/index.ts';
 import { createKafka, createProducer, ensureTopics, withAdmin } from '../lib/kafka.ts';
-import { pollUntil, runLab } from '../lib/lab.ts';
+import { runLab } from '../lib/lab.ts';
+import { waitUntil } from '../lib/wait.ts';
 import { DeliveryStats, produceAll, produceLive } from '../lib/produce.ts';
 import { fmt, progress } from '../lib/report.ts';
 import { Lab05Result } from '../lib/results/lab05.ts';
@@ -64,6 +66,7 @@ const flags = {
     holdTimeout: seconds(15),
     killAt: number().pipe(z.number().min(0)).optional(),
     down: number().pipe(z.number().min(0).max(600)).default(5),
+    maxInFlight: count().pipe(z.number().min(1).max(10_000)).default(FRAUD_TUNING.maxInFlight),
     episode: count().pipe(z.number().min(0).max(100_000)).optional(),
   },
   help: {
@@ -76,6 +79,7 @@ const flags = {
     holdTimeout: 'seconds a hold waits for an analyst before it declines',
     killAt: 'second of the live stream at which the worker is killed (default: half the duration; ≥ duration: never)',
     down: 'seconds the worker stays down',
+    maxInFlight: 'review workflows running at once (the consumer waits for a free slot)',
     episode: 'stretch of the seeded stream to use (default: random; printed, so a run can be replayed)',
   },
 };
@@ -88,7 +92,8 @@ await runLab('lab 05', async ({ signal }) => {
   const startedAt = new Date();
   const episode = args.episode ?? 1 + Math.floor(Math.random() * 999);
   const killAt = args.killAt ?? args.duration / 2;
-  const policy = policyFrom(c, { hold_timeout_ms: Math.round(args.holdTimeout * 1000) });
+  const tune = tuning({ holdTimeoutMs: Math.round(args.holdTimeout * 1000), maxInFlight: args.maxInFlight });
+  const policy = policyFrom(tune);
   const target = { taskQueue: c.fraud.taskQueue, workflowPrefix: c.fraud.workflowPrefix };
   const topics = { transactions: c.topics.transactions, labels: c.topics.labels };
   let t0 = Date.now();
@@ -113,7 +118,7 @@ await runLab('lab 05', async ({ signal }) => {
   let verdictConsumer: Awaited<ReturnType<typeof followVerdicts>> | undefined;
   const timers: ReturnType<typeof setTimeout>[] = [];
   let ticker: ReturnType<typeof setInterval> | undefined;
-  const verdictGroup = `lab05-verdicts-${runId}`;
+  const verdictGroup = `${c.fraud.group}.verdicts-${runId}`;
 
   try {
     // 2. the review worker, a child process (it bundles its workflows meanwhile: a few seconds)
@@ -134,14 +139,14 @@ await runLab('lab 05', async ({ signal }) => {
     verdictConsumer = await followVerdicts(kafka, c.topics.verdicts, verdictGroup, feed);
     await producer.connect();
     await fraudConsumer.connect();
-    const launcher = new ReviewLauncher(client, { ...target, maxInFlight: c.fraud.maxInFlight });
+    const launcher = new ReviewLauncher(client, { ...target, maxInFlight: tune.maxInFlight });
     const consumerStats = await runFraudConsumer({
       consumer: fraudConsumer,
       topic: topics.transactions,
-      engine: new RiskEngine(engineOptions(c)),
+      engine: new RiskEngine(engineOptions(tune)),
       launcher,
       policy,
-      maxEventAgeMs: c.fraud.maxEventAgeMs,
+      maxEventAgeMs: tune.maxEventAgeMs,
       signal,
       onAssessed: (_tx, a, reviewed) => tracker.assessed(a, reviewed),
     });
@@ -149,7 +154,7 @@ await runLab('lab 05', async ({ signal }) => {
     // 4. a day of history: it warms the rules (too old to review) and the sink stores it for the reviews
     const gen = new TransactionGenerator({ ...c.generator, customerCount: args.customers, fraudRate: args.fraudRate });
     skipToEpisode(gen, episode);
-    const history = gen.backfill(args.history, Date.now() - DAY_MS, Date.now() - c.fraud.maxEventAgeMs - 60_000).map(withFreshId);
+    const history = gen.backfill(args.history, Date.now() - DAY_MS, Date.now() - tune.maxEventAgeMs - 60_000).map(withFreshId);
     for (const e of history) tracker.add(e, false);
     const warm = progress('history');
     const historyStats = new DeliveryStats();
@@ -184,9 +189,9 @@ await runLab('lab 05', async ({ signal }) => {
 
     // 6. drain: every live event read, every review finished (unanswered holds decline at their timeout)
     const drainMs = policy.hold_timeout_ms + (killAt + args.down > liveSeconds ? (killAt + args.down - liveSeconds) * 1000 : 0) + 30_000;
-    await pollUntil('the reviews to finish', async () => (signal.aborted || (tracker.liveConsumed >= sent.length && launcher.stats.inFlight === 0 && supervisor.up) ? true : undefined), drainMs, 250).catch((e) => console.error(`lab 05: ${(e as Error).message}; reporting what finished`));
+    await waitUntil('the reviews to finish', async () => (signal.aborted || (tracker.liveConsumed >= sent.length && launcher.stats.inFlight === 0 && supervisor.up) ? true : undefined), { timeoutMs: drainMs, intervalMs: 250 }).catch((e) => console.error(`lab 05: ${(e as Error).message}; reporting what finished`));
     const shownFinal = () => tracker.shown.approve + tracker.shown.decline >= launcher.stats.completed;
-    await pollUntil('the last verdicts on the topic', async () => (shownFinal() || signal.aborted ? true : undefined), 10_000, 50).catch(() => {});
+    await waitUntil('the last verdicts on the topic', async () => (shownFinal() || signal.aborted ? true : undefined), { timeoutMs: 10_000, intervalMs: 50 }).catch(() => {});
     clearInterval(ticker);
     sample();
     live.done(`${fmt(liveStats.acked)} live events in ${liveSeconds.toFixed(1)} s; ${launcher.stats.started} reviews started, ${launcher.stats.completed} finished`);
@@ -205,6 +210,7 @@ await runLab('lab 05', async ({ signal }) => {
       envelope: envelope('05-fraud', runId, startedAt),
       args: { ...args, episode, killAt },
       config: c,
+      tuning: tune,
       history: historyStats.acked,
       liveSeconds,
       live: sent,

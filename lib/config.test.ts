@@ -18,11 +18,47 @@ describe('config', () => {
   });
 
   test('reads seed 004 knobs from the environment', () => {
-    const c = loadConfig({ EVENT_RATE: '600', PEAK_FACTOR: '3', EVENT_INIT_MODE: 'skip', TOPIC_TRANSACTIONS: 'darooghe.transactions' });
+    const c = loadConfig({ EVENT_RATE: '600', PEAK_FACTOR: '3', EVENT_INIT_MODE: 'skip' });
     expect(c.generator.eventRatePerMinute).toBe(600);
     expect(c.generator.peakFactor).toBe(3);
     expect(c.initMode).toBe('skip');
-    expect(c.topics.transactions).toBe('darooghe.transactions');
+  });
+
+  describe('TXLAB_PREFIX', () => {
+    test('unset, the names are the plain ones', () => {
+      const c = loadConfig({});
+      expect({ topics: c.topics, sink: c.sink.group, fraud: c.fraud.group, queue: c.fraud.taskQueue, workflows: c.fraud.workflowPrefix, db: c.db.url }).toEqual({
+        topics: {
+          transactions: 'transactions',
+          dlq: 'transactions.dlq',
+          labels: 'transactions.labels',
+          aggregates: 'transaction_aggregates',
+          anomalies: 'transaction_anomalies',
+          verdicts: 'transaction_verdicts',
+        },
+        sink: 'txlab-sink',
+        fraud: 'fraud',
+        queue: 'fraud-review',
+        workflows: 'review',
+        db: EMBEDDED.databaseUrl,
+      });
+    });
+
+    test('namespaces every topic, group, database, task queue and workflow id', () => {
+      const c = loadConfig({ TXLAB_PREFIX: 'darooghe', DATABASE_URL: 'mysql://app:pw@db.internal:3306/tx' });
+      expect(Object.values(c.topics).every((t) => t.startsWith('darooghe.'))).toBe(true);
+      expect({ sink: c.sink.group, fraud: c.fraud.group, queue: c.fraud.taskQueue, workflows: c.fraud.workflowPrefix, db: c.db.url }).toEqual({
+        sink: 'darooghe.txlab-sink',
+        fraud: 'darooghe.fraud',
+        queue: 'darooghe.fraud-review',
+        workflows: 'darooghe.review',
+        db: 'mysql://app:pw@db.internal:3306/tx_darooghe',
+      });
+    });
+
+    test('must be usable in every one of those names', () => {
+      expect(() => loadConfig({ TXLAB_PREFIX: 'Team A' })).toThrow('TXLAB_PREFIX: expected lower-case letters, digits and _');
+    });
   });
 
   test('an invalid value fails at start, naming every bad variable', () => {

@@ -1,6 +1,7 @@
 // Reads a topic from the beginning with a throwaway consumer group until `expected` records have
 // arrived (or a deadline passes): how labs and tests check what actually reached the broker.
 import type { Kafka, KafkaMessage } from 'kafkajs';
+import { withAdmin } from './kafka.ts';
 
 export async function drainTopic(
   kafka: Kafka,
@@ -9,7 +10,9 @@ export async function drainTopic(
   each: (message: KafkaMessage, partition: number) => void,
   timeoutMs = 60_000,
 ): Promise<number> {
-  const consumer = kafka.consumer({ groupId: `txlab-drain-${crypto.randomUUID()}`, maxWaitTimeInMs: 200 });
+  // a throwaway group in the topic's namespace (a prefixed topic's group is cleaned up with it)
+  const groupId = `${topic}.drain-${crypto.randomUUID().slice(0, 8)}`;
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 200 });
   await consumer.connect();
   let seen = 0;
   try {
@@ -35,6 +38,8 @@ export async function drainTopic(
     });
   } finally {
     await consumer.disconnect();
+    // it commits nothing, but the broker remembers the empty group until it expires: remove it now
+    await withAdmin(kafka, (admin) => admin.deleteGroups([groupId])).catch(() => {});
   }
   return seen;
 }

@@ -2,10 +2,9 @@
 // rejected with one line per problem (`--rate: expected a number > 0, got "fast"`) plus the usage.
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { UsageError } from './errors.ts';
 
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { UsageError };
 
 export type FlagSpec<S extends z.ZodRawShape> = { name: string; summary: string; shape: S; help: Record<keyof S, string> };
 

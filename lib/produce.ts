@@ -4,7 +4,7 @@
 // choose its settings; the pacing is real time, driven by the events' scheduled times.
 import type { Message, Producer, TopicMessages } from 'kafkajs';
 import type { Scheduled } from './generator/index.ts';
-import { sleep } from './lab.ts';
+import { sleep } from './wait.ts';
 
 export type Topics = { transactions: string; labels: string };
 

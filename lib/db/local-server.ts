@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Subprocess } from 'bun';
 import mysql from 'mysql2/promise';
-import { pollUntil } from '../lab.ts';
+import { waitUntil } from '../wait.ts';
 
 const SBIN = ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin', '/usr/local/mysql/bin'];
 const tool = (name: string) => SBIN.map((d) => join(d, name)).find(existsSync) ?? Bun.which(name) ?? name;
@@ -55,10 +55,10 @@ export function localMariadb(dir: string, port: number): LocalServer {
         { stdout: 'ignore', stderr: 'ignore' },
       );
       const started = proc;
-      await pollUntil(`MariaDB on port ${port} (log: ${join(dir, 'error.log')})`, async () => {
+      await waitUntil(`MariaDB on port ${port} (log: ${join(dir, 'error.log')})`, async () => {
         if (started.exitCode !== null) throw new Error(`mariadbd on port ${port} exited with code ${started.exitCode}: see ${join(dir, 'error.log')}`);
         return answers();
-      }, 30_000, 100);
+      }, { timeoutMs: 30_000, intervalMs: 100 });
     },
     async stop() {
       proc?.kill('SIGTERM');

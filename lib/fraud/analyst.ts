@@ -4,14 +4,18 @@
 // worker is down waits at the server and is applied when one polls again. Used by `bun run analyst`
 // and by lab 05, which approves one hold itself.
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import { TxlabError } from '../errors.ts';
 import { type ReviewTarget, queryReview, reviewWorkflowId, sendDecision } from './client.ts';
 import type { AnalystDecision, Verdict } from './review.ts';
 import type { VerdictStore } from './sql/verdicts.ts';
 
 export type HeldReview = Verdict & { hold_until: string | null };
 
-export class AnalystError extends Error {
-  override name = 'UsageError'; // expected: printed as one line by runLab
+/** A decision that cannot be taken (no such hold, already decided): expected, printed as one line. */
+export class AnalystError extends TxlabError {
+  constructor(message: string) {
+    super(message, { expected: true });
+  }
 }
 
 /** Holds whose workflow is still waiting, oldest first, with their deadline when a worker can answer a query. */

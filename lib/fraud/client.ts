@@ -3,6 +3,7 @@
 // review already there), send an analyst's decision, ask a review where it stands.
 import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Config } from '../config.ts';
+import { StackError } from '../errors.ts';
 import type { AnalystDecision, ReviewInput, ReviewState } from './review.ts';
 import { analystDecision, reviewState, reviewTransaction } from './workflows.ts';
 
@@ -17,7 +18,7 @@ export async function connectClient(c: Config): Promise<Client> {
     connection = await Connection.connect({ address: c.temporal.address, connectTimeout: '5 seconds' });
   } catch (e) {
     const hint = c.temporal.managed ? 'start it with `bun run stack up`' : 'check TEMPORAL_ADDRESS, or unset it to use the embedded one';
-    throw Object.assign(new Error(`Temporal at ${c.temporal.address} is not reachable (${(e as Error).message}): ${hint}`), { name: 'StackError' });
+    throw new StackError(`Temporal at ${c.temporal.address} is not reachable (${(e as Error).message}): ${hint}`, e);
   }
   return new Client({ connection, namespace: c.temporal.namespace });
 }

@@ -3,9 +3,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { purchase } from '../fixtures/fraud.ts';
 import { createKafka, waitForTopic, withAdmin } from '../kafka.ts';
-import { pollUntil } from '../lab.ts';
+import { waitUntil } from '../wait.ts';
 import type { Transaction } from '../schema.ts';
-import { randomName, useEngines } from '../testing/engines.ts';
+import { useEngines } from '../testing/engines.ts';
 import { type ConsumerStats, runFraudConsumer } from './consumer.ts';
 import { RiskEngine, engineOptions } from './engine.ts';
 import { ReviewLauncher } from './launcher.ts';
@@ -16,10 +16,12 @@ useEngines('kafka', 'db', 'temporal');
 
 let t: FraudTestEnv;
 let worker: Awaited<ReturnType<typeof startTestWorker>>;
-const topic = randomName('test-transactions');
+
+let topic: string;
 
 beforeAll(async () => {
   t = await setupFraudTestEnv();
+  topic = t.config.topics.transactions;
   worker = await startTestWorker(t);
   await withAdmin(t.kafka, async (admin) => {
     await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
@@ -29,7 +31,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker?.stop();
-  await withAdmin(t.kafka, (admin) => admin.deleteTopics({ topics: [topic] })).catch(() => {});
   await t?.cleanup();
 });
 
@@ -45,7 +46,7 @@ describe('fraud consumer', () => {
     await t.producer.send({ topic, messages: [{ key: 'cust_303', value: '{"not": "a transaction"}' }] });
 
     const launcher = new ReviewLauncher(t.client, { ...t.target, maxInFlight: 4 });
-    const group = randomName('test-fraud');
+    const group = t.config.fraud.group;
     const consumer = createKafka('test-fraud-consumer', t.config).consumer({ groupId: group, maxWaitTimeInMs: 200 });
     await consumer.connect();
     let stats: ConsumerStats | undefined;
@@ -53,18 +54,18 @@ describe('fraud consumer', () => {
       stats = await runFraudConsumer({
         consumer,
         topic,
-        engine: new RiskEngine(engineOptions(t.config)),
+        engine: new RiskEngine(engineOptions()),
         launcher,
-        policy: policyFrom(t.config, { hold_timeout_ms: 1_000 }),
+        policy: policyFrom(undefined, { hold_timeout_ms: 1_000 }),
         maxEventAgeMs: 300_000,
         fromBeginning: true,
       });
-      await pollUntil('all 12 messages', async () => (stats!.consumed === 12 ? true : undefined), 30_000);
+      await waitUntil('all 12 messages', async () => (stats!.consumed === 12 ? true : undefined), { timeoutMs: 30_000 });
       expect(await launcher.drain(30_000)).toBe(0);
       // offsets are committed after the reviews started: the group reaches the end of both partitions
       // (kafkajs commits after the batch returns, so the last commit may trail the last message a little)
       const committedSum = async () => (await withAdmin(t.kafka, (admin) => admin.fetchOffsets({ groupId: group, topics: [topic] })))[0]!.partitions.reduce((s, p) => s + Math.max(0, Number(p.offset)), 0);
-      expect(await pollUntil('the group to commit all 12 offsets', async () => ((await committedSum()) === 12 ? 12 : undefined), 10_000, 100)).toBe(12);
+      expect(await waitUntil('the group to commit all 12 offsets', async () => ((await committedSum()) === 12 ? 12 : undefined), { timeoutMs: 10_000, intervalMs: 100 })).toBe(12);
     } finally {
       await consumer.disconnect();
     }

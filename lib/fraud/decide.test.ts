@@ -5,7 +5,7 @@ import { policyFrom } from './policy.ts';
 import type { CustomerHistory } from './review.ts';
 import type { RuleHit } from './rules/types.ts';
 
-const policy = policyFrom(loadConfig({})); // hold ≥ 0.5, decline ≥ 0.8, 5 transactions make a record
+const policy = policyFrom(); // hold ≥ 0.5, decline ≥ 0.8, 5 transactions make a record
 const hit = (rule: RuleHit['rule'], score: number): RuleHit => ({ rule, score, reason: `${rule} fixture` });
 const record = (over: Partial<CustomerHistory> = {}): CustomerHistory => ({ transactions: 20, median_amount: 100_000, high_value_share: 0, device_seen: false, ...over });
 const noRecord: CustomerHistory = { transactions: 0, median_amount: null, high_value_share: 0, device_seen: false };

@@ -2,10 +2,10 @@
 // customer's past (before adding it), then added to that past. A redelivered transaction (Kafka is
 // at-least-once) gets its first answer again and is not counted twice. Pure and synchronous: a
 // consumer feeds it events in partition order; tests feed it fixtures.
-import type { Config } from '../config.ts';
 import type { Transaction } from '../schema.ts';
 import { type RuleHit, type RuleThresholds, type Seen, combineScores, evaluate } from './rules/index.ts';
 import { CustomerStates, type StateLimits } from './state.ts';
+import { FRAUD_TUNING, type FraudTuning } from './thresholds.ts';
 
 export type Assessment = {
   transaction_id: string;
@@ -21,7 +21,7 @@ export type Assessment = {
 
 export type EngineOptions = { rules: RuleThresholds; reviewScore: number; state: StateLimits };
 
-export const engineOptions = (c: Config): EngineOptions => ({ rules: c.fraud.rules, reviewScore: c.fraud.scores.review, state: c.fraud.state });
+export const engineOptions = (t: FraudTuning = FRAUD_TUNING): EngineOptions => ({ rules: t.rules, reviewScore: t.scores.review, state: t.state });
 
 export function toSeen(tx: Transaction): Seen {
   return { id: tx.transaction_id, timeMs: Date.parse(tx.timestamp), amount: tx.amount, lat: tx.location.lat, lng: tx.location.lng, deviceId: tx.device_info.device_id };

@@ -25,7 +25,7 @@ function fakeClient() {
 const input = () => {
   const tx = transaction({ transaction_id: crypto.randomUUID() });
   const hits = [{ rule: 'velocity' as const, score: 0.9, reason: 'test' }];
-  return reviewInput(tx, { transaction_id: tx.transaction_id, customer_id: tx.customer_id, score: 0.9, hits, risky: true, redelivered: false }, policyFrom(loadConfig({})));
+  return reviewInput(tx, { transaction_id: tx.transaction_id, customer_id: tx.customer_id, score: 0.9, hits, risky: true, redelivered: false }, policyFrom());
 };
 
 describe('review launcher', () => {

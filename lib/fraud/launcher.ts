@@ -3,7 +3,7 @@
 // lag grows, nothing is lost) instead of piling thousands of workflows onto the server. Holds count
 // as open until they resolve, so the hold timeout bounds how long one can keep a slot.
 import type { Client } from '@temporalio/client';
-import { sleep } from '../lab.ts';
+import { sleep } from '../wait.ts';
 import { type ReviewTarget, type StartResult, startReview } from './client.ts';
 import type { ReviewInput, Verdict } from './review.ts';
 

@@ -1,11 +1,10 @@
-// From config and a flagged transaction to the review workflow's input. Pure.
-import type { Config } from '../config.ts';
+// From the thresholds and a flagged transaction to the review workflow's input. Pure.
 import type { Transaction } from '../schema.ts';
 import type { Assessment } from './engine.ts';
 import type { Policy, ReviewInput } from './review.ts';
+import { FRAUD_TUNING, type FraudTuning } from './thresholds.ts';
 
-export function policyFrom(c: Config, over: Partial<Policy> = {}): Policy {
-  const f = c.fraud;
+export function policyFrom(f: FraudTuning = FRAUD_TUNING, over: Partial<Policy> = {}): Policy {
   return {
     hold_score: f.scores.review,
     decline_score: f.scores.decline,

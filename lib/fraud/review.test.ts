@@ -2,7 +2,7 @@
 // database and Kafka, and names of this file's own.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
-import { pollUntil } from '../lab.ts';
+import { waitUntil } from '../wait.ts';
 import { useEngines } from '../testing/engines.ts';
 import { queryReview, sendDecision, startReview } from './client.ts';
 import { decideHeld, heldReviews } from './analyst.ts';
@@ -46,7 +46,7 @@ const review = async (input: ReviewInput) => {
 };
 
 const heldIn = (workflowId: string) =>
-  pollUntil(`${workflowId} to hold`, async () => ((await queryReview(t.client, workflowId)).phase === 'held' ? true : undefined), 30_000, 100);
+  waitUntil(`${workflowId} to hold`, async () => ((await queryReview(t.client, workflowId)).phase === 'held' ? true : undefined), { timeoutMs: 30_000, intervalMs: 100 });
 
 describe('review workflow', () => {
   test('approves when the customer record explains the hit, and stores the verdict', async () => {

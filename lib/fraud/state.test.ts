@@ -64,7 +64,7 @@ describe('per-customer state', () => {
 
 describe('risk engine', () => {
   test('a redelivered transaction gets its first answer and is not counted twice', () => {
-    const engine = new RiskEngine(engineOptions(c));
+    const engine = new RiskEngine(engineOptions());
     const burst = [0, 1, 2, 3, 4].map((at) => purchase({ at }));
     const first = burst.map((e) => engine.assess(e));
     const again = engine.assess(burst[4]!);
@@ -75,7 +75,7 @@ describe('risk engine', () => {
   });
 
   test("each customer's state is its own", () => {
-    const engine = new RiskEngine(engineOptions(c));
+    const engine = new RiskEngine(engineOptions());
     const a = [0, 1, 2, 3].map((at) => engine.assess(purchase({ at, customer: 'cust_1' })));
     const b = engine.assess(purchase({ at: 4, customer: 'cust_2' }));
     expect([...a, b].every((x) => x.hits.length === 0)).toBe(true);

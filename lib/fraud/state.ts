@@ -7,6 +7,7 @@
 // for the customers it owns. On a rebalance a partition moves to another consumer, which starts those
 // customers cold (rules that need a history stay quiet until it rebuilds); the old owner drops them
 // (`keepPartitions`) so no stale state is left behind if the partition comes back later.
+import { median } from '../percentiles.ts';
 import { Ring } from './ring.ts';
 import type { CustomerView, RuleHit, Seen } from './rules/types.ts';
 
@@ -35,9 +36,7 @@ export class CustomerState implements CustomerView {
 
   median(): number | undefined {
     if (!this.medianValid) {
-      const amounts = this.events.toArray().map((e) => e.amount).sort((a, b) => a - b);
-      const n = amounts.length;
-      this.cachedMedian = n === 0 ? undefined : n % 2 ? amounts[(n - 1) / 2]! : (amounts[n / 2 - 1]! + amounts[n / 2]!) / 2;
+      this.cachedMedian = median(this.events.toArray().map((e) => e.amount));
       this.medianValid = true;
     }
     return this.cachedMedian;

@@ -3,10 +3,13 @@
 // variables for a worker run as a child process, and one cleanup that removes them again.
 import type { Client } from '@temporalio/client';
 import type { Kafka, Producer } from 'kafkajs';
-import { type Config, loadConfig } from '../config.ts';
+import type { Config } from '../config.ts';
 import { drainTopic } from '../drain.ts';
 import { createKafka, createProducer, waitForTopic, withAdmin } from '../kafka.ts';
-import { randomName } from '../testing/engines.ts';
+import { isolated } from '../testing/isolation.ts';
+import { ensureDatabase } from '../db/connect.ts';
+import { migrate } from '../db/migrate.ts';
+import { writeRows } from '../sink/writer.ts';
 import { type ActivityDeps, createActivities } from './activities.ts';
 import { type ReviewTarget, connectClient } from './client.ts';
 import { kafkaVerdictPublisher } from './publisher.ts';
@@ -17,7 +20,6 @@ import { ActivityLog } from './sql/activity-log.ts';
 import { SqlHistoryReader } from './sql/history.ts';
 import type { Pool } from 'mysql2/promise';
 import { openDb } from '../db/connect.ts';
-import { ident } from './sql/ident.ts';
 import { VerdictStore } from './sql/verdicts.ts';
 import { connectWorker, createReviewWorker, installRuntime, reviewWorkflowBundle } from './worker.ts';
 import { transaction } from '../fixtures/transaction.ts';
@@ -39,25 +41,16 @@ export type FraudTestEnv = {
 };
 
 export async function setupFraudTestEnv(): Promise<FraudTestEnv> {
-  const env = {
-    FRAUD_TASK_QUEUE: randomName('test-review'),
-    FRAUD_WORKFLOW_PREFIX: randomName('test-review'),
-    FRAUD_VERDICTS_TABLE: randomName('test_verdicts'),
-    FRAUD_ACTIVITY_LOG_TABLE: randomName('test_activity_log'),
-    FRAUD_HISTORY_TABLE: randomName('test_history'),
-    TOPIC_VERDICTS: randomName('test-verdicts'),
-  };
-  const config = loadConfig({ ...process.env, ...env });
-  const { pool } = await openDb(config.db.url, 8);
+  const iso = isolated('fraud');
+  const config = iso.config;
+  await ensureDatabase(config.db.url);
+  const db = await openDb(config.db.url, 8);
+  await migrate(db);
+  const { pool } = db;
   const verdicts = new VerdictStore(pool, config.fraud.tables.verdicts);
   const attempts = new ActivityLog(pool, config.fraud.tables.activityLog);
   await verdicts.ensureTable();
   await attempts.ensureTable();
-  const history = ident(config.fraud.tables.history);
-  await pool.query(`CREATE TABLE ${history} (
-    transaction_id CHAR(36) NOT NULL, customer_id VARCHAR(40) NOT NULL, event_time DATETIME(3) NOT NULL,
-    amount BIGINT NOT NULL, device_id CHAR(16) NOT NULL,
-    PRIMARY KEY (transaction_id, customer_id), KEY idx_customer_time (customer_id, event_time))`);
   const kafka = createKafka('test-fraud', config);
   await withAdmin(kafka, async (admin) => {
     await admin.createTopics({ topics: [{ topic: config.topics.verdicts, numPartitions: 1 }], waitForLeaders: true });
@@ -67,7 +60,7 @@ export async function setupFraudTestEnv(): Promise<FraudTestEnv> {
   await producer.connect();
   const client = await connectClient(config);
   return {
-    env,
+    env: iso.env,
     config,
     target: { taskQueue: config.fraud.taskQueue, workflowPrefix: config.fraud.workflowPrefix },
     pool,
@@ -78,16 +71,18 @@ export async function setupFraudTestEnv(): Promise<FraudTestEnv> {
     client,
     async addHistory(rows) {
       if (rows.length === 0) return;
-      await pool.query(`INSERT INTO ${history} (transaction_id, customer_id, event_time, amount, device_id) VALUES ?`, [
-        rows.map((r) => [crypto.randomUUID(), r.customer_id, r.event_time, r.amount, r.device_id]),
-      ]);
+      // whole transactions through the sink's own writer: the history is what the sink would have stored
+      const stored = rows.map((r, i) => ({
+        tx: transaction({ transaction_id: crypto.randomUUID(), customer_id: r.customer_id, amount: r.amount, timestamp: r.event_time.toISOString(), device_info: { os: 'Android', app_version: '2.4.1', device_id: r.device_id } }),
+        origin: { partition: 0, offset: String(i), timestampMs: Date.now() },
+      }));
+      await writeRows(pool, stored);
     },
     async cleanup() {
       await client.connection.close().catch(() => {});
       await producer.disconnect().catch(() => {});
-      await withAdmin(kafka, (admin) => admin.deleteTopics({ topics: [config.topics.verdicts] })).catch(() => {});
-      for (const t of Object.values(config.fraud.tables)) if (t !== 'transactions') await pool.query(`DROP TABLE IF EXISTS ${ident(t)}`);
       await pool.end();
+      await iso.cleanup();
     },
   };
 }
@@ -131,7 +126,7 @@ export async function startTestWorker(t: FraudTestEnv, deps: Partial<ActivityDep
 export function flagged(t: FraudTestEnv, hits: RuleHit[], o: { customer?: string; amount?: number; policy?: Partial<Policy> } = {}): ReviewInput {
   const tx = transaction({ transaction_id: crypto.randomUUID(), customer_id: o.customer ?? 'cust_42', amount: o.amount ?? 150_000, timestamp: new Date().toISOString() });
   const score = 1 - hits.reduce((p, h) => p * (1 - h.score), 1);
-  return reviewInput(tx, { transaction_id: tx.transaction_id, customer_id: tx.customer_id, score, hits, risky: true, redelivered: false }, policyFrom(t.config, o.policy));
+  return reviewInput(tx, { transaction_id: tx.transaction_id, customer_id: tx.customer_id, score, hits, risky: true, redelivered: false }, policyFrom(undefined, o.policy));
 }
 
 export const hit = (rule: RuleHit['rule'], score: number): RuleHit => ({ rule, score, reason: `${rule} (test)` });

@@ -2,7 +2,7 @@
 // started: the review finishes, and the activities that had completed before the crash are not run
 // again. The workers are real child processes running lib/fraud/worker-main.ts.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { pollUntil } from '../lab.ts';
+import { waitUntil } from '../wait.ts';
 import { useEngines } from '../testing/engines.ts';
 import { auditActivities } from './audit.ts';
 import { queryReview, sendDecision, startReview } from './client.ts';
@@ -20,7 +20,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const w of workers) await w.kill('SIGTERM');
+  for (const w of workers) await w.stop();
   await t?.cleanup();
 });
 
@@ -28,19 +28,19 @@ describe('a review worker killed mid-workflow', () => {
   test('the review completes on a new worker without re-running completed activities', async () => {
     const first = spawnWorker(t.env);
     workers.push(first);
-    expect(await first.ready).toContain(`(pid ${first.pid}, bun `);
+    expect(await first.ready).toMatchObject({ pid: first.pid, runtime: expect.stringMatching(/^bun /) });
 
     // a review that holds: three activities done (history, save hold, publish hold), waiting for an analyst
     const input = flagged(t, [hit('velocity', 0.6)], { customer: 'cust_201' });
     const { workflowId } = await startReview(t.client, t.target, input);
-    await pollUntil('the review to hold', async () => ((await queryReview(t.client, workflowId)).phase === 'held' ? true : undefined), 30_000);
+    await waitUntil('the review to hold', async () => ((await queryReview(t.client, workflowId)).phase === 'held' ? true : undefined), { timeoutMs: 30_000 });
     // held once the hold is stored; wait for its publish too, so the kill finds the workflow waiting
-    await pollUntil('the hold to be published', async () => {
+    await waitUntil('the hold to be published', async () => {
       const rows = await t.attempts.rows([workflowId]);
       return rows.length === 3 && rows.every((r) => r.finished) ? rows : undefined;
-    }, 30_000);
+    }, { timeoutMs: 30_000 });
 
-    expect(await first.kill('SIGKILL')).not.toBe(0);
+    expect(await first.kill()).not.toBe(0);
     // the analyst answers while no worker runs: the server keeps the signal
     await sendDecision(t.client, workflowId, { decision: 'decline', analyst: 'bob' });
 

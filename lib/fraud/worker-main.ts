@@ -1,8 +1,9 @@
 #!/usr/bin/env bun
 // `bun run fraud:worker`: the review worker as its own process, the way it runs in production (and
 // the way lab 05 kills and restarts it). It ensures its tables and topic, connects to the database,
-// Kafka and Temporal, prints one "ready" line, and runs until SIGINT/SIGTERM, when it finishes the
+// Kafka and Temporal, says it is ready (a line, and an IPC message to a parent), and runs until SIGINT/SIGTERM, when it finishes the
 // tasks in hand and exits. SIGKILL is the crash the workflows are built to survive.
+import { announceReady } from '../child.ts';
 import { config } from '../config.ts';
 import { ensureDatabase, openDb } from '../db/connect.ts';
 import { createKafka, createProducer, ensureTopics, withAdmin } from '../kafka.ts';
@@ -16,7 +17,6 @@ import { VerdictStore } from './sql/verdicts.ts';
 import { connectWorker, createReviewWorker, installRuntime } from './worker.ts';
 
 const c = config();
-const runtime = typeof Bun !== 'undefined' ? `bun ${Bun.version}` : `node ${process.version}`;
 installRuntime();
 await ensureStack({ engines: ['kafka', 'db', 'temporal'], quiet: true });
 
@@ -43,7 +43,7 @@ try {
       attempts,
     }),
   });
-  console.log(`fraud worker: ready on task queue ${c.fraud.taskQueue} (pid ${process.pid}, ${runtime})`);
+  await announceReady(`fraud worker: ready on task queue ${c.fraud.taskQueue}`);
   await worker.run(); // until SIGINT/SIGTERM: the SDK's runtime then shuts the worker down gracefully
   console.log('fraud worker: stopped');
 } finally {

@@ -1,6 +1,7 @@
 // The envelope every lab writes to data/NN-name.json: who ran what, when, with which parameters, the
 // headline metrics and the raw samples the notebook plots. Each lab extends it with its own shape.
 import { z } from 'zod';
+import type { Percentiles as PercentilesShape } from '../percentiles.ts';
 
 export const Percentiles = z.object({
   count: z.number().int().nonnegative(),
@@ -11,7 +12,7 @@ export const Percentiles = z.object({
   p999: z.number(),
   max: z.number(),
   mean: z.number(),
-});
+}) satisfies z.ZodType<PercentilesShape>;
 export type Percentiles = z.infer<typeof Percentiles>;
 
 export const RunEnvelope = z.object({

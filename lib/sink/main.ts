@@ -1,9 +1,10 @@
 #!/usr/bin/env bun
-// One sink process: a member of the sink consumer group (SINK_GROUP) that stores `transactions` in the
-// database of DATABASE_URL until SIGINT/SIGTERM. Start several to share the partitions. Lab 03 and the
-// tests start it as a child process; it reports its counters to a parent over IPC when there is one.
-//   bun lib/sink/main.ts [--id sink-1] [--batch 1000] [--concurrency 2]
+// One sink process: a member of the sink consumer group that stores `transactions` in the database
+// until SIGINT/SIGTERM. Start several to share the partitions. Lab 03 and the tests start it as a child
+// process (lib/sink/process.ts); it reports its counters to a parent over IPC when there is one.
+//   bun lib/sink/main.ts [--id sink-1] [--batch 1000] [--concurrency 3] [--group name]
 import { z } from 'zod';
+import { announceReady, toParent } from '../child.ts';
 import { config } from '../config.ts';
 import { ensureDatabase, openDb } from '../db/connect.ts';
 import { describeMigration, migrate } from '../db/migrate.ts';
@@ -11,8 +12,8 @@ import { count, parseFlags } from '../flags.ts';
 import { createKafka, createProducer } from '../kafka.ts';
 import { runLab } from '../lab.ts';
 import { fmt } from '../report.ts';
-import { runSink, sinkConsumerConfig } from './sink.ts';
-import { SinkStats } from './stats.ts';
+import { SinkCounters } from './counters.ts';
+import { SINK_TUNING, runSink, sinkConsumerConfig } from './sink.ts';
 
 const c = config();
 const flags = {
@@ -20,28 +21,30 @@ const flags = {
   summary: 'Stores the transactions topic in SQL, as one member of the sink consumer group.',
   shape: {
     id: z.string().regex(/^[\w.-]{1,40}$/, 'expected letters, digits, . _ -').default('sink'),
-    batch: count().pipe(z.number().min(1).max(20_000)).default(c.sink.batchRows),
-    concurrency: count().pipe(z.number().min(1).max(64)).default(c.sink.concurrency),
+    batch: count().pipe(z.number().min(1).max(20_000)).default(SINK_TUNING.batchRows),
+    concurrency: count().pipe(z.number().min(1).max(64)).default(SINK_TUNING.concurrency),
+    group: z.string().regex(/^[\w.-]{1,200}$/, 'expected letters, digits, . _ -').default(c.sink.group),
   },
-  help: { id: 'name in logs and reports', batch: 'messages per database transaction (SINK_BATCH_ROWS)', concurrency: 'partitions written at once (SINK_CONCURRENCY)' },
+  help: {
+    id: 'name in logs and reports',
+    batch: 'messages per database transaction',
+    concurrency: 'partitions written at once',
+    group: 'consumer group to join (default: the sink group)',
+  },
 };
 
-export type SinkIpcMessage =
-  | { type: 'ready' }
-  | { type: 'joined'; partitions: number[] }
-  | { type: 'stats'; final: boolean; snapshot: ReturnType<SinkStats['snapshot']> };
+export type SinkIpcMessage = { type: 'joined'; partitions: number[] } | { type: 'stats'; final: boolean; snapshot: ReturnType<SinkCounters['snapshot']> };
+const send = (m: SinkIpcMessage) => toParent(m);
 
 await runLab('sink', async ({ signal }) => {
   const args = parseFlags(flags);
   const say = (line: string) => console.error(`${args.id}: ${line}`);
-  const stats = new SinkStats(args.id);
-  // resolves once the message is handed over (the process may exit right after the last one)
-  const send = (m: SinkIpcMessage) => new Promise<void>((resolve) => (process.send ? process.send(m, undefined, undefined, () => resolve()) : resolve()));
+  const stats = new SinkCounters(args.id);
 
   await ensureDatabase(c.db.url);
   const db = await openDb(c.db.url, args.concurrency + 1);
   const kafka = createKafka(`txlab-${args.id}`);
-  const consumer = kafka.consumer(sinkConsumerConfig(c.sink.group));
+  const consumer = kafka.consumer(sinkConsumerConfig(args.group));
   const dlq = createProducer(kafka);
   const ticker = setInterval(() => void send({ type: 'stats', final: false, snapshot: stats.snapshot() }), 500);
   try {
@@ -49,13 +52,25 @@ await runLab('sink', async ({ signal }) => {
     await Promise.all([consumer.connect(), dlq.connect()]);
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
       const mine = [...(e.payload.memberAssignment[c.topics.transactions] ?? [])].sort((a, b) => a - b);
-      say(`joined group ${c.sink.group}: partitions ${mine.join(',') || 'none'} of ${c.topics.transactions}`);
+      say(`joined group ${args.group}: partitions ${mine.join(',') || 'none'} of ${c.topics.transactions}`);
       void send({ type: 'joined', partitions: mine });
     });
-    await send({ type: 'ready' });
+    await announceReady(`${args.id}: ready to join group ${args.group}`);
     // runSink's lines start `sink: `: name this sink instead
     const log = (line: string) => say(line.replace(/^sink: /, ''));
-    await runSink({ consumer, pool: db.pool, dlq, topic: c.topics.transactions, dlqTopic: c.topics.dlq, group: c.sink.group, batchRows: args.batch, concurrency: args.concurrency, stats, signal, log });
+    await runSink({
+      consumer,
+      pool: db.pool,
+      dlq,
+      topic: c.topics.transactions,
+      dlqTopic: c.topics.dlq,
+      group: args.group,
+      batchRows: args.batch,
+      concurrency: args.concurrency,
+      stats,
+      signal,
+      log,
+    });
   } finally {
     clearInterval(ticker);
     // leave the group first, so its partitions move to the other sinks at once

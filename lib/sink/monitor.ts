@@ -3,7 +3,7 @@
 import type { Admin } from 'kafkajs';
 import { fmt, progress } from '../report.ts';
 import type { Lab03Result } from '../results/lab03.ts';
-import { type PartitionLag, groupLag, totalLag } from './lag.ts';
+import { type PartitionLag, groupLag, totalLag } from '../lag.ts';
 import type { SinkProcess } from './process.ts';
 
 export type TimelinePoint = Lab03Result['samples']['timeline'][number];

@@ -7,12 +7,13 @@ import { ensureDatabase, openDb } from '../db/connect.ts';
 import { migrate } from '../db/migrate.ts';
 import { TransactionGenerator } from '../generator/index.ts';
 import { createKafka, ensureTopics, withAdmin, withProducer } from '../kafka.ts';
-import { pollUntil } from '../lab.ts';
-import { randomName, useEngines } from '../testing/engines.ts';
+import { waitUntil } from '../wait.ts';
+import { useEngines } from '../testing/engines.ts';
+import { isolated } from '../testing/isolation.ts';
 import { type ThrowawayMariadb, throwawayMariadb } from '../testing/mariadb.ts';
 import { auditAggregates, auditRows } from './audit.ts';
 import { good } from './input.ts';
-import { groupLag, totalLag } from './lag.ts';
+import { waitForCaughtUp } from '../lag.ts';
 import { type SinkProcess, spawnSink } from './process.ts';
 
 useEngines('kafka');
@@ -21,7 +22,8 @@ describe('when the database is killed mid-run and restarted', () => {
   let server: ThrowawayMariadb;
   let sink: SinkProcess | undefined;
   const N = 20_000;
-  const env: Record<string, string> = { TOPIC_TRANSACTIONS: randomName('t-outage'), TOPIC_DLQ: randomName('t-outage-dlq'), SINK_GROUP: randomName('g-outage'), TRANSACTIONS_PARTITIONS: '4', SINK_BATCH_ROWS: '100', SINK_CONCURRENCY: '1' }; // slow enough that the kill lands mid-run
+  const iso = isolated('outage', { TRANSACTIONS_PARTITIONS: '4' });
+  const env = iso.env;
 
   beforeAll(async () => {
     server = await throwawayMariadb();
@@ -32,7 +34,7 @@ describe('when the database is killed mid-run and restarted', () => {
     await sink?.kill();
     await server?.kill();
     server?.remove();
-    await withAdmin(createKafka('test-outage', loadConfig(env)), (a) => a.deleteTopics({ topics: [env.TOPIC_TRANSACTIONS!, env.TOPIC_DLQ!] })).catch(() => {});
+    await iso.cleanup();
   });
 
   test('the sink retries until it is back, then stores every transaction exactly once', async () => {
@@ -45,21 +47,21 @@ describe('when the database is killed mid-run and restarted', () => {
       for (let i = 0; i < N; i += 2000) await p.send({ topic: c.topics.transactions, acks: -1, messages: txs.slice(i, i + 2000).map(good) });
     });
 
-    sink = spawnSink({ id: 'sink-outage', env });
+    sink = spawnSink({ id: 'sink-outage', env, batch: 100, concurrency: 1 }); // slow enough that the kill lands mid-run
     await ensureDatabase(c.db.url);
     const db = await openDb(c.db.url, 1);
     await migrate(db);
-    await pollUntil('the first rows', async () => ((await auditRows(db.pool)).rows_total >= 2000 ? true : undefined), 60_000, 20);
+    await waitUntil('the first rows', async () => ((await auditRows(db.pool)).rows_total >= 2000 ? true : undefined), { timeoutMs: 60_000, intervalMs: 20 });
     await db.pool.end();
 
     // 1. crash the database mid-run: the sink must log its retries, not die, not skip
     await server.kill();
-    await pollUntil('a retry line', async () => (sink!.lines().some((l) => /^sink-outage: batch of \d+ from .+\[\d\] @ offset \d+ failed: .+ \(retry 2, next in 800 ms\)$/.test(l)) ? true : undefined), 30_000, 100);
+    await waitUntil('a retry line', async () => (sink!.lines().some((l) => /^sink-outage: batch of \d+ from .+\[\d\] @ offset \d+ failed: .+ \(retry 2, next in 800 ms\)$/.test(l)) ? true : undefined), { timeoutMs: 30_000, intervalMs: 100 });
     expect(sink.running()).toBe(true);
 
     // 2. bring it back: the sink resumes by itself
     await server.start();
-    await pollUntil('the sink group to commit every offset', async () => (totalLag(await withAdmin(kafka, (a) => groupLag(a, c.sink.group, c.topics.transactions))) === 0 ? true : undefined), 90_000, 200);
+    await withAdmin(kafka, (a) => waitForCaughtUp(a, c.sink.group, c.topics.transactions, { timeoutMs: 90_000 }));
     expect(sink.lines().some((l) => / succeeded after \d+ retries/.test(l))).toBe(true);
 
     const after = await openDb(c.db.url, 1);

@@ -1,5 +1,6 @@
 // When a write fails: retry (the database is down, restarting, or a lock timed out) or stop (the
 // schema or the SQL is wrong, and retrying would loop forever). Pure: classification and backoff.
+import { TxlabError } from '../errors.ts';
 
 /** Errors that retrying cannot fix: the table or SQL is wrong, access is denied, a value cannot be stored. */
 const FATAL_ERRNOS = new Set([
@@ -9,9 +10,8 @@ const FATAL_ERRNOS = new Set([
   1048, 1264, 1265, 1292, 1366, 1406, // a value the column cannot hold (NULL, out of range, truncated, wrong)
 ]);
 
-export class FatalSinkError extends Error {
-  override name = 'FatalSinkError';
-}
+/** A write no retry can fix: the message says which batch, where, and why; the sink stops without committing past it. */
+export class FatalSinkError extends TxlabError {}
 
 export function isRetriable(e: unknown): boolean {
   if (e instanceof FatalSinkError) return false;

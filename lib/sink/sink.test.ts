@@ -3,36 +3,28 @@
 // SIGKILL mid-run recovered, and two sinks sharing one group.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import type { Kafka } from 'kafkajs';
-import { type Config, loadConfig } from '../config.ts';
-import { type Db, dropDatabase, ensureDatabase, openDb } from '../db/connect.ts';
+import type { Config } from '../config.ts';
+import { type Db, ensureDatabase, openDb } from '../db/connect.ts';
 import { migrate } from '../db/migrate.ts';
 import { drainTopic } from '../drain.ts';
 import { TransactionGenerator } from '../generator/index.ts';
 import { createKafka, ensureTopics, withAdmin, withProducer } from '../kafka.ts';
-import { pollUntil } from '../lab.ts';
 import { seededRng } from '../random.ts';
-import { scratchDatabaseUrl } from '../testing/database.ts';
-import { randomName, useEngines } from '../testing/engines.ts';
+import { waitUntil } from '../wait.ts';
+import { useEngines } from '../testing/engines.ts';
+import { isolated } from '../testing/isolation.ts';
 import { auditAggregates, auditRows } from './audit.ts';
 import { readDlqHeaders } from './dlq.ts';
 import { type InputMessage, badMessages, good, interleave } from './input.ts';
-import { groupLag, totalLag } from './lag.ts';
+import { waitForCaughtUp } from '../lag.ts';
 import { type SinkProcess, spawnSink } from './process.ts';
 
 useEngines('kafka', 'db');
 
-/** A topic, DLQ, group and database of its own, and N generated transactions to put through them. */
-function scenario(name: string, n: number, seed: number, overrides: Record<string, string> = {}) {
-  const env = {
-    TOPIC_TRANSACTIONS: randomName(`t-${name}`),
-    TOPIC_DLQ: randomName(`t-${name}-dlq`),
-    SINK_GROUP: randomName(`g-${name}`),
-    DATABASE_URL: scratchDatabaseUrl(`test_${name}`),
-    TRANSACTIONS_PARTITIONS: '4',
-    SINK_BATCH_ROWS: '500',
-    ...overrides,
-  };
-  const c: Config = loadConfig(env);
+/** A namespace of its own (topic, DLQ, group, database), and N generated transactions to put through it. */
+function scenario(name: string, n: number, seed: number, tuning: { batch?: number; concurrency?: number } = {}) {
+  const iso = isolated(name, { TRANSACTIONS_PARTITIONS: '4' });
+  const c: Config = iso.config;
   const kafka: Kafka = createKafka(`test-${name}`, c);
   const now = Date.now();
   const txs = new TransactionGenerator({ ...c.generator, seed }).backfill(n, now - 6 * 3_600_000, now).map((s) => s.event);
@@ -47,8 +39,7 @@ function scenario(name: string, n: number, seed: number, overrides: Record<strin
   afterAll(async () => {
     await Promise.all(sinks.map((s) => s.kill()));
     await db?.pool.end();
-    await dropDatabase(c.db.url);
-    await withAdmin(kafka, (admin) => admin.deleteTopics({ topics: [c.topics.transactions, c.topics.dlq] })).catch(() => {});
+    await iso.cleanup();
   });
   return {
     c,
@@ -58,14 +49,14 @@ function scenario(name: string, n: number, seed: number, overrides: Record<strin
       withProducer(kafka, async (p) => {
         for (let i = 0; i < messages.length; i += 2000) await p.send({ topic: c.topics.transactions, acks: -1, messages: messages.slice(i, i + 2000) });
       }),
-    sink: (id: string, group = env.SINK_GROUP) => {
-      const s = spawnSink({ id, env: { ...env, SINK_GROUP: group } });
+    sink: (id: string, group?: string) => {
+      const s = spawnSink({ id, env: iso.env, batch: tuning.batch ?? 500, concurrency: tuning.concurrency, group });
       sinks.push(s);
       return s;
     },
     rows: async () => (await auditRows(db!.pool)).rows_total,
     /** waits until the group has committed every offset of the topic: all of it is stored */
-    caughtUp: (group = c.sink.group) => pollUntil(`group ${group} to commit every offset`, async () => (totalLag(await withAdmin(kafka, (a) => groupLag(a, group, c.topics.transactions))) === 0 ? true : undefined), 60_000, 200),
+    caughtUp: (group = c.sink.group) => withAdmin(kafka, (a) => waitForCaughtUp(a, group, c.topics.transactions)),
     kafka,
   };
 }
@@ -99,7 +90,7 @@ describe('a sink', () => {
 
   describe('when the whole topic is delivered again (a new group reads it from the start)', () => {
     test('stores nothing new and leaves the aggregates as they were', async () => {
-      const group = randomName('g-sink-again');
+      const group = `${s.c.sink.group}.again`;
       const sink = s.sink('sink-b', group);
       await s.caughtUp(group);
       expect(await sink.stop()).toBe(0);
@@ -113,15 +104,15 @@ describe('a sink', () => {
 describe('a sink killed with SIGKILL mid-run', () => {
   // small transactions, one partition at a time: the run lasts seconds even on a fast machine, so the
   // kill always lands mid-run (asserted below)
-  const s = scenario('kill', 30_000, 22, { SINK_BATCH_ROWS: '100', SINK_CONCURRENCY: '1' });
+  const s = scenario('kill', 30_000, 22, { batch: 100, concurrency: 1 });
 
   test('loses nothing and doubles nothing once restarted', async () => {
     await s.produce(s.txs.map(good));
     const first = s.sink('sink-1');
-    const stored = await pollUntil('the first rows', async () => {
+    const stored = await waitUntil('the first rows', async () => {
       const n = await s.rows();
       return n >= 3000 ? n : undefined;
-    }, 60_000, 20);
+    }, { timeoutMs: 60_000, intervalMs: 20 });
     await first.kill();
     const atKill = await s.rows();
     expect(atKill).toBeGreaterThanOrEqual(stored);
@@ -140,10 +131,10 @@ describe('two sinks in one group', () => {
   test('share the partitions and store the same totals', async () => {
     const [a, b] = [s.sink('sink-a'), s.sink('sink-b')];
     // both members hold partitions before any data arrives
-    const split = await pollUntil('both sinks to hold partitions', async () => {
+    const split = await waitUntil('both sinks to hold partitions', async () => {
       const [pa, pb] = [a.partitions(), b.partitions()];
       return pa.length && pb.length && pa.length + pb.length === 4 ? [pa, pb] : undefined;
-    }, 30_000, 100);
+    }, { timeoutMs: 30_000, intervalMs: 100 });
     expect([...split[0]!, ...split[1]!].sort()).toEqual([0, 1, 2, 3]);
     await s.produce(s.txs.map(good));
     await s.caughtUp();

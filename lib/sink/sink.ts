@@ -10,12 +10,20 @@
 // retry can fix stops the sink without committing past it.
 import type { Consumer, EachBatchPayload, Producer } from 'kafkajs';
 import type { Pool } from 'mysql2/promise';
-import { sleep } from '../lab.ts';
+import { sleep } from '../wait.ts';
 import { chunks, classify, type InMessage } from './decode.ts';
 import { sendRejects } from './dlq.ts';
 import { type BatchRef, FatalSinkError, backoffMs, describeError, isRetriable, retryLine } from './retry.ts';
-import type { SinkStats } from './stats.ts';
+import type { SinkCounters } from './counters.ts';
 import { writeRows } from './writer.ts';
+
+/** Defaults for a sink's tuning knobs (lab 03 and the benchmark take them as flags). */
+export const SINK_TUNING = {
+  /** messages per database transaction: larger amortises the round trips, smaller lowers latency */
+  batchRows: 1000,
+  /** partitions written at once, each on its own connection */
+  concurrency: 3,
+} as const;
 
 export type SinkOptions = {
   consumer: Consumer;
@@ -28,7 +36,7 @@ export type SinkOptions = {
   batchRows: number;
   /** partitions processed at once (kafkajs partitionsConsumedConcurrently); each uses one connection */
   concurrency: number;
-  stats: SinkStats;
+  stats: SinkCounters;
   /** stops the sink: the current chunk finishes or is abandoned uncommitted, then runSink returns */
   signal: AbortSignal;
   log?: (line: string) => void;
@@ -121,7 +129,7 @@ async function storeChunk(o: SinkOptions, p: EachBatchPayload, chunk: InMessage[
 }
 
 /** Runs `f` until it succeeds, waiting longer after each retriable failure; gives up only when stopped. */
-async function retrying<T>(b: BatchRef, stats: SinkStats, p: EachBatchPayload, halt: AbortSignal, log: (line: string) => void, f: () => Promise<T>): Promise<T> {
+async function retrying<T>(b: BatchRef, stats: SinkCounters, p: EachBatchPayload, halt: AbortSignal, log: (line: string) => void, f: () => Promise<T>): Promise<T> {
   const startedAt = performance.now();
   for (let retry = 1; ; retry++) {
     try {
@@ -164,7 +172,7 @@ export const sinkConsumerConfig = (groupId: string) => ({
  */
 class Commits {
   private readonly partitions = new Map<string, { pending: string | null; inFlight: Promise<void> | null; p: EachBatchPayload }>();
-  constructor(private readonly stats: SinkStats, private readonly log: (line: string) => void) {}
+  constructor(private readonly stats: SinkCounters, private readonly log: (line: string) => void) {}
 
   commit(topic: string, partition: number, offset: string, p: EachBatchPayload) {
     const key = `${topic}[${partition}]`;

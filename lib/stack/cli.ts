@@ -1,8 +1,9 @@
 // `bun run stack up|down|status|reset [kafka|db|temporal ...]`: the embedded engines as local processes,
 // with all their state under the stack dir (.stack by default).
-import { ConfigError, config } from '../config.ts';
+import { config } from '../config.ts';
+import { TxlabError } from '../errors.ts';
 import { shortPath } from './lifecycle.ts';
-import { ENGINE_NAMES, type EngineName, StackError, ensureStack, resetStack, stackStatus, stopStack } from './index.ts';
+import { ENGINE_NAMES, type EngineName, ensureStack, resetStack, stackStatus, stopStack } from './index.ts';
 import { table } from '../report.ts';
 
 const USAGE = `usage: bun run stack up|down|status|reset [${ENGINE_NAMES.join('|')} ...]
@@ -48,7 +49,7 @@ async function main(argv: string[]): Promise<number> {
 try {
   process.exit(await main(process.argv.slice(2)));
 } catch (e) {
-  if (e instanceof StackError || e instanceof ConfigError) {
+  if (e instanceof TxlabError && e.expected) {
     console.error(e.message);
     process.exit(1);
   }

@@ -4,10 +4,6 @@
 export const ENGINE_NAMES = ['kafka', 'db', 'temporal'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 
-/** A problem the user can fix, said in one line: what is wrong and what to do. */
-export class StackError extends Error {
-  override name = 'StackError';
-}
 
 export interface Port {
   port: number;

@@ -2,14 +2,15 @@
 // all four. Engines are independent, so they start and stop in parallel.
 import { rmSync } from 'node:fs';
 import { type Config, config } from '../config.ts';
-import { ENGINE_NAMES, type Engine, type EngineName, StackError } from './engine.ts';
+import { StackError } from '../errors.ts';
+import { ENGINE_NAMES, type Engine, type EngineName } from './engine.ts';
 import { kafkaEngine } from './kafka.ts';
 import { type State, type StopResult, type UpResult, engineStatus, ensureEngine, shortPath, stopEngine } from './lifecycle.ts';
 import { mariadbEngine } from './mariadb.ts';
 import { downLine, upLine } from './report.ts';
 import { temporalEngine } from './temporal.ts';
 
-export { ENGINE_NAMES, type EngineName, StackError };
+export { ENGINE_NAMES, type EngineName };
 
 export interface StackOptions {
   engines?: readonly EngineName[];

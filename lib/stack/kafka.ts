@@ -7,7 +7,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { type Config, EMBEDDED, PROJECT_ROOT } from '../config.ts';
 import '../kafkajs-warnings.ts';
 import type { Command, Engine } from './engine.ts';
-import { StackError } from './engine.ts';
+import { StackError } from '../errors.ts';
 import { classpathEntries, serverProperties } from './kafka-config.ts';
 import { portAccepts, splitHostPort } from './process.ts';
 import { javaMajor, requireTool, run, runStep } from './tools.ts';

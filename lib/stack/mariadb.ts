@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import type { Config } from '../config.ts';
 import type { Command, Engine } from './engine.ts';
-import { StackError } from './engine.ts';
+import { StackError } from '../errors.ts';
 import { type DbUrl, installDbArgs, mariadbdArgs, parseDbUrl } from './mariadb-config.ts';
 import { runStep, which } from './tools.ts';
 

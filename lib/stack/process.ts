@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { connect } from 'node:net';
-import { pause, waitFor } from './wait.ts';
+import { sleep, waitFor } from '../wait.ts';
 
 /** The pid in a pid file's text, or undefined when it holds none. */
 export function parsePid(text: string): number | undefined {
@@ -153,7 +153,7 @@ export async function withLock<T>(lockFile: string, f: () => Promise<T>, timeout
       const holder = lockHolder(lockFile);
       if (holder === 'stale') rmSync(lockFile, { force: true });
       else if (performance.now() > deadline) throw new Error(`lock ${lockFile} held by pid ${holder}`);
-      else await pause(200);
+      else await sleep(200);
     }
   }
   try {

@@ -1,7 +1,7 @@
 // What `bun run stack` prints: one line per engine for up/down, a small table for status. Pure: takes
 // values, returns strings.
 import type { StopResult, UpResult } from './lifecycle.ts';
-import { seconds } from './wait.ts';
+import { seconds } from '../wait.ts';
 
 const WIDTH = 10;
 

@@ -3,10 +3,10 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { StackError } from './engine.ts';
+import { StackError } from '../errors.ts';
 import { findByMarkers, isAlive } from './process.ts';
 import { run, runStep, which } from './tools.ts';
-import { waitFor } from './wait.ts';
+import { waitFor } from '../wait.ts';
 
 export const TEMPORAL_CLI_PACKAGE = 'github.com/temporalio/cli/cmd/temporal';
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';

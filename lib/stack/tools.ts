@@ -2,7 +2,7 @@
 // one line what to install when one is missing, and running one-shot steps (classpath, format, install).
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { StackError } from './engine.ts';
+import { StackError } from '../errors.ts';
 
 /** The full path of `name` on PATH (or `name` itself when it is already a path that exists), else undefined. */
 export function which(name: string): string | undefined {

@@ -1,14 +1,14 @@
-// For integration tests: a database of their own on the shared server, named for the run, created
-// with the pipeline's schema and dropped at the end (never someone else's).
+// For integration tests that need only the database: one of their own on the shared server, named by a
+// random prefix, created with the pipeline's schema and dropped at the end (never someone else's).
 import { afterAll, beforeAll } from 'bun:test';
-import { config } from '../config.ts';
-import { type Db, dropDatabase, ensureDatabase, openDb, withDatabase } from '../db/connect.ts';
+import { loadConfig } from '../config.ts';
+import { type Db, dropDatabase, ensureDatabase, openDb } from '../db/connect.ts';
 import { migrate } from '../db/migrate.ts';
-import { randomName } from './engines.ts';
+import { testPrefix } from './isolation.ts';
 
-/** DATABASE_URL with a fresh random database name on the same server. */
-export function scratchDatabaseUrl(prefix = 'test', base = config().db.url): string {
-  return withDatabase(base, randomName(prefix));
+/** The database of a fresh random TXLAB_PREFIX on the same server. */
+export function scratchDatabaseUrl(name = 'test'): string {
+  return loadConfig({ ...process.env, TXLAB_PREFIX: testPrefix(name) }).db.url;
 }
 
 /** A migrated scratch database for the file's tests; `db()` is valid inside tests. Call after useEngines. */

@@ -2,7 +2,7 @@
 // path as `bun run analyst approve <id>`. If that fails for 20 s (e.g. the hold was a moment from
 // timing out), the next hold is tried.
 import type { Client } from '@temporalio/client';
-import { pollUntil } from '../../lab.ts';
+import { waitUntil } from '../../wait.ts';
 import { decideHeld } from '../analyst.ts';
 import type { ReviewTarget } from '../client.ts';
 import type { Verdict } from '../review.ts';
@@ -26,7 +26,7 @@ export class DemoAnalyst {
     const pick = { transaction_id: v.transaction_id, workflow_id: v.workflow_id, at_s: this.clock() };
     this.decided = pick;
     const decision = { decision: 'approve', analyst: 'lab-05', note: 'approved by the lab to show the signal' } as const;
-    pollUntil('the hold to be approved', () => decideHeld(this.client, this.store, this.target, v.transaction_id, decision).then(() => true, () => undefined), 20_000, 500).catch(() => {
+    waitUntil('the hold to be approved', () => decideHeld(this.client, this.store, this.target, v.transaction_id, decision).then(() => true, () => undefined), { timeoutMs: 20_000, intervalMs: 500 }).catch(() => {
       if (this.decided === pick) this.decided = null;
     });
   }

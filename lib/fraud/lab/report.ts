@@ -1,11 +1,12 @@
 // Lab 05's results: what the run collected, turned into data/05-fraud.json's shape, and the summary
 // it prints.
+import type { FraudTuning } from '../thresholds.ts';
 import type { Config } from '../../config.ts';
 import type { Scheduled } from '../../generator/index.ts';
 import { fmt, table } from '../../report.ts';
 import type { Lab05Result } from '../../results/lab05.ts';
 import type { RunEnvelope } from '../../results/common.ts';
-import { percentiles } from '../../stats.ts';
+import { percentiles } from '../../percentiles.ts';
 import type { ConsumerStats } from '../consumer.ts';
 import type { LaunchStats } from '../launcher.ts';
 import { DECIDED_BY, VERDICTS, type Verdict } from '../review.ts';
@@ -25,6 +26,7 @@ export type RunRecord = {
   envelope: RunEnvelope & { lab: '05-fraud' };
   args: { duration: number; rate: number; speed: number; fraudRate: number; customers: number; history: number; holdTimeout: number; killAt: number; down: number; episode: number };
   config: Config;
+  tuning: FraudTuning;
   history: number;
   liveSeconds: number;
   live: readonly Scheduled[];
@@ -40,7 +42,7 @@ export type RunRecord = {
 };
 
 export function buildResult(r: RunRecord): Lab05Result {
-  const f = r.config.fraud;
+  const f = { ...r.config.fraud, ...r.tuning };
   const reviews = r.tracker.reviews().map((rv) => {
     const v = r.verdicts.get(rv.transaction_id);
     const final = v && v.verdict !== 'hold' ? v : undefined;

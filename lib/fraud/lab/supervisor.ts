@@ -19,10 +19,10 @@ export class WorkerSupervisor {
     this.current = w;
     this.pids.push(w.pid);
     this.events.push({ t_s: this.clock(), kind: 'worker_started', detail: `pid ${w.pid}` });
-    const line = await w.ready;
-    this.runtime = /, ([^)]+)\)$/.exec(line)?.[1] ?? this.runtime;
+    const ready = await w.ready;
+    this.runtime = ready.runtime;
     this.up = true;
-    this.events.push({ t_s: this.clock(), kind: 'worker_ready', detail: line });
+    this.events.push({ t_s: this.clock(), kind: 'worker_ready', detail: `${ready.detail} (pid ${ready.pid}, ${ready.runtime})` });
   }
 
   /** SIGKILL: the crash. Whatever the worker had in hand is abandoned; the server will hand it out again. */
@@ -30,7 +30,7 @@ export class WorkerSupervisor {
     if (!this.current) return;
     const pid = this.current.pid;
     this.up = false;
-    await this.current.kill('SIGKILL');
+    await this.current.kill();
     this.events.push({ t_s: this.clock(), kind: 'worker_killed', detail: `SIGKILL pid ${pid}` });
     this.current = undefined;
   }
@@ -40,7 +40,7 @@ export class WorkerSupervisor {
     const w = this.current;
     this.current = undefined;
     this.up = false;
-    if (w) await w.kill('SIGTERM');
+    if (w) await w.stop();
   }
 
   at(kind: WorkerEvent['kind'], nth = 1): number | null {

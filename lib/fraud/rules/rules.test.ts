@@ -11,7 +11,7 @@ const c = loadConfig({});
 
 /** Runs the events through a fresh engine; returns the rules that fired on the last one. */
 function firedOnLast(events: Transaction[]): string[] {
-  const engine = new RiskEngine(engineOptions(c));
+  const engine = new RiskEngine(engineOptions());
   let last: string[] = [];
   for (const e of events) last = engine.assess(e).hits.map((h) => h.rule);
   return last;
@@ -28,7 +28,7 @@ describe('velocity rule (≥ 5 transactions within 60 s)', () => {
     expect(firedOnLast([0, 1, 2, 3].map((at) => purchase({ at })))).toEqual([]);
   });
   test('scores higher the further past the threshold', () => {
-    const engine = new RiskEngine(engineOptions(c));
+    const engine = new RiskEngine(engineOptions());
     const scores = [0, 1, 2, 3, 4, 5, 6].map((at) => engine.assess(purchase({ at })).score);
     expect(scores.slice(0, 4)).toEqual([0, 0, 0, 0]);
     [0.6, 0.75, 0.9].forEach((s, i) => expect(scores[4 + i]).toBeCloseTo(s, 10));
@@ -111,7 +111,7 @@ describe('amount outlier rule (≥ 10× the running median, after 5 transactions
 
 describe('rules together', () => {
   test('impossible travel on a new device paying more than usual scores as both', () => {
-    const engine = new RiskEngine(engineOptions(c));
+    const engine = new RiskEngine(engineOptions());
     for (const e of history(5)) engine.assess(e);
     const a = engine.assess(purchase({ at: 600, where: CITY.istanbul, device: NEW_DEVICE, amount: 150_000 }));
     expect(a.hits.map((h) => h.rule)).toEqual(['impossible_travel', 'new_device']);

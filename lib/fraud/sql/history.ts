@@ -2,6 +2,7 @@
 // the baseline cut-off (this episode's own events are left out, see BASELINE_GAP_MS), summarised for
 // the review's decision. Needs only these columns of the sink's table: customer_id, transaction_id,
 // event_time, amount, device_id (idx_customer_time makes it one index range per customer).
+import { median } from '../../percentiles.ts';
 import type { CustomerHistory, HistoryRequest } from '../review.ts';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { ident } from './ident.ts';
@@ -33,11 +34,11 @@ export class SqlHistoryReader implements HistoryReader {
 }
 
 export function summarise(rows: readonly { amount: number; device_id: string }[], req: Pick<HistoryRequest, 'device_id' | 'high_value_amount'>): CustomerHistory {
-  const amounts = rows.map((r) => r.amount).sort((a, b) => a - b);
+  const amounts = rows.map((r) => r.amount);
   const n = amounts.length;
   return {
     transactions: n,
-    median_amount: n === 0 ? null : n % 2 ? amounts[(n - 1) / 2]! : (amounts[n / 2 - 1]! + amounts[n / 2]!) / 2,
+    median_amount: median(amounts) ?? null,
     high_value_share: n === 0 ? 0 : amounts.filter((a) => a > req.high_value_amount).length / n,
     device_seen: rows.some((r) => r.device_id === req.device_id),
   };

@@ -1,5 +1,5 @@
 import { expect, test } from 'bun:test';
-import { percentiles, thin } from './stats.ts';
+import { percentiles, thin } from './percentiles.ts';
 
 test('percentiles use the nearest rank', () => {
   const values = Array.from({ length: 1000 }, (_, i) => 1000 - i); // 1000..1

@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'bun:test';
 import { sinceOffsets } from './measure.ts';
-import { SinkStats, mergeSnapshots } from './stats.ts';
+import { SinkCounters, mergeSnapshots } from './counters.ts';
 
 describe('sink counters', () => {
   test('a write counts its new rows as inserted and the rest as duplicates', () => {
-    const s = new SinkStats('sink-1');
+    const s = new SinkCounters('sink-1');
     s.recordWrite(500, 480, 12.5);
     s.recordWrite(10, 10, 2);
     expect(s.snapshot(true)).toMatchObject({ id: 'sink-1', rows_inserted: 490, duplicates: 20, db_writes: 2, write_rows: [500, 10], write_ms: [12.5, 2], time_ms: { db: 14.5 } });
@@ -12,7 +12,7 @@ describe('sink counters', () => {
   });
 
   test('several sinks add up', () => {
-    const [a, b] = [new SinkStats('a'), new SinkStats('b')];
+    const [a, b] = [new SinkCounters('a'), new SinkCounters('b')];
     a.recordWrite(100, 100, 1);
     b.recordWrite(50, 40, 1);
     a.dlq.oversized = 2;

@@ -25,7 +25,7 @@ export const SinkSnapshot = z.object({
 });
 export type SinkSnapshot = z.infer<typeof SinkSnapshot>;
 
-export class SinkStats {
+export class SinkCounters {
   messages = 0;
   rowsInserted = 0;
   duplicates = 0;

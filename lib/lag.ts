@@ -1,5 +1,7 @@
-// Consumer lag: how far a group's committed offsets trail the end of each partition.
+// Consumer lag: how far a group's committed offsets trail the end of each partition, and the one way
+// to wait until a group has caught up.
 import type { Admin } from 'kafkajs';
+import { type WaitOptions, WaitTimeout, waitFor } from './wait.ts';
 
 export type PartitionLag = { partition: number; end: number; committed: number; lag: number };
 
@@ -22,3 +24,14 @@ export async function groupLag(admin: Admin, groupId: string, topic: string): Pr
 }
 
 export const totalLag = (lags: readonly PartitionLag[]) => lags.reduce((s, l) => s + l.lag, 0);
+
+/**
+ * Waits until `group` has committed every offset of `topic` up to its current end: everything on the
+ * topic has been processed. Returns the ms it took; throws a WaitTimeout naming the lag left.
+ */
+export async function waitForCaughtUp(admin: Admin, group: string, topic: string, opts: Partial<WaitOptions> = {}): Promise<number> {
+  let left = -1;
+  const r = await waitFor(async () => (left = totalLag(await groupLag(admin, group, topic))) === 0, { timeoutMs: 60_000, intervalMs: 200, ...opts });
+  if (!r.ok) throw new WaitTimeout(`group ${group} to catch up on ${topic}`, `${r.reason}; ${left < 0 ? 'lag unknown' : `${left} messages behind`}`);
+  return r.ms;
+}

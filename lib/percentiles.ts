@@ -1,5 +1,7 @@
-// Small statistics the labs report: percentiles of a sample, and evenly thinned samples for plots.
-import type { Percentiles } from './results/common.ts';
+// Small statistics the labs report: percentiles and the median of a sample, and evenly thinned
+// samples for plots. A leaf: results schemas and domain code both take these from here.
+
+export type Percentiles = { count: number; min: number; p50: number; p90: number; p99: number; p999: number; max: number; mean: number };
 
 /** Nearest-rank percentiles of `values` (which it does not modify). */
 export function percentiles(values: readonly number[]): Percentiles {
@@ -17,6 +19,14 @@ export function percentiles(values: readonly number[]): Percentiles {
     max: round(s[s.length - 1]!),
     mean: round(s.reduce((a, b) => a + b, 0) / s.length),
   };
+}
+
+/** The median (the mean of the two middle values of an even count), or undefined for no values. */
+export function median(values: readonly number[]): number | undefined {
+  const s = Float64Array.from(values).sort();
+  const n = s.length;
+  if (n === 0) return undefined;
+  return n % 2 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
 }
 
 /** At most `max` items, evenly spaced through `values` (keeps the shape of a distribution or series). */

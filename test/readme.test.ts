@@ -1,0 +1,23 @@
+// The README is the front door: its configuration table lists exactly the variables lib/config.ts
+// reads, and every `bun run` / `npm run` command it shows exists.
+import { describe, expect, test } from 'bun:test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Env } from '../lib/config.ts';
+
+const ROOT = join(import.meta.dir, '..');
+const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+
+describe('the README', () => {
+  test('lists every environment variable the config reads, and no other', () => {
+    const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('\n## ', readme.indexOf('## Configuration') + 1));
+    const listed = [...section.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]).sort();
+    expect(listed).toEqual(Object.keys(Env.shape).sort());
+  });
+
+  test('shows only package scripts that exist', () => {
+    const shown = new Set([...readme.matchAll(/\b(?:bun|npm) run ([a-z0-9:-]+)/g)].map((m) => m[1]!));
+    expect([...shown].filter((s) => !(s in pkg.scripts))).toEqual([]);
+  });
+});
