@@ -26,7 +26,7 @@ import { count, parseFlags, seconds } from '../lib/flags.ts';
 import { createKafka, createProducer, waitForTopic, withAdmin } from '../lib/kafka.ts';
 import { runLab } from '../lib/lab.ts';
 import { sleep } from '../lib/wait.ts';
-import { table } from '../lib/report.ts';
+import { table } from '../lib/terminal.ts';
 import { ensureStack } from '../lib/stack/index.ts';
 import { percentiles } from '../lib/percentiles.ts';
 import { isolated } from '../lib/testing/isolation.ts';

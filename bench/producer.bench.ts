@@ -13,7 +13,7 @@ import { TransactionGenerator } from '../lib/generator/index.ts';
 import { createKafka, createProducer, waitForTopic, withAdmin } from '../lib/kafka.ts';
 import { runLab } from '../lib/lab.ts';
 import { DeliveryStats, produceAll } from '../lib/produce.ts';
-import { table } from '../lib/report.ts';
+import { table } from '../lib/terminal.ts';
 import { kafkaClasspath } from '../lib/stack/kafka.ts';
 import { ensureStack } from '../lib/stack/index.ts';
 import { isolated } from '../lib/testing/isolation.ts';

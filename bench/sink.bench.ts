@@ -21,7 +21,7 @@ import { count, parseFlags } from '../lib/flags.ts';
 import { type Scheduled, TransactionGenerator } from '../lib/generator/index.ts';
 import { createKafka, ensureTopics, withAdmin, withProducer } from '../lib/kafka.ts';
 import { runLab } from '../lib/lab.ts';
-import { fmt, table } from '../lib/report.ts';
+import { fmt, table } from '../lib/terminal.ts';
 import { BenchSinkResult } from '../lib/results/bench-sink.ts';
 import { envelope, newRunId, writeResult } from '../lib/results/write.ts';
 import { auditRows } from '../lib/sink/audit.ts';

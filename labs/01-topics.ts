@@ -17,7 +17,7 @@ import { count, parseFlags } from '../lib/flags.ts';
 import { createKafka, ensureTopics, waitForTopic, withAdmin, withProducer } from '../lib/kafka.ts';
 import { runLab } from '../lib/lab.ts';
 import { partitionFor } from '../lib/partitioner.ts';
-import { table } from '../lib/report.ts';
+import { table } from '../lib/terminal.ts';
 import { Lab01Result } from '../lib/results/lab01.ts';
 import { envelope, newRunId, writeResult } from '../lib/results/write.ts';
 import { ensureStack } from '../lib/stack/index.ts';

@@ -18,7 +18,7 @@ import { type Scheduled, TransactionGenerator, isPeakHour } from '../lib/generat
 import { createKafka, createProducer, ensureTopics, withAdmin } from '../lib/kafka.ts';
 import { runLab } from '../lib/lab.ts';
 import { DeliveryStats, produceAll, produceLive } from '../lib/produce.ts';
-import { fmt, progress, table } from '../lib/report.ts';
+import { fmt, progress, table } from '../lib/terminal.ts';
 import { Lab02Result } from '../lib/results/lab02.ts';
 import { envelope, newRunId, writeResult } from '../lib/results/write.ts';
 import { ensureStack } from '../lib/stack/index.ts';

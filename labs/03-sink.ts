@@ -28,7 +28,7 @@ import { runLab } from '../lib/lab.ts';
 import { waitUntil } from '../lib/wait.ts';
 import { DeliveryStats, produceLive } from '../lib/produce.ts';
 import { seededRng } from '../lib/random.ts';
-import { fmt, table } from '../lib/report.ts';
+import { fmt, table } from '../lib/terminal.ts';
 import { Lab03Result } from '../lib/results/lab03.ts';
 import { envelope, newRunId, writeResult } from '../lib/results/write.ts';
 import { auditAggregates } from '../lib/sink/audit.ts';

@@ -26,7 +26,7 @@ import { namedQuery } from '../lib/db/queries.ts';
 import { UsageError, count, parseFlags } from '../lib/flags.ts';
 import { runLab } from '../lib/lab.ts';
 import { intBetween, seededRng } from '../lib/random.ts';
-import { fmt, progress, table } from '../lib/report.ts';
+import { fmt, progress, table } from '../lib/terminal.ts';
 import { Lab04Result } from '../lib/results/lab04.ts';
 import { envelope, newRunId, writeResult } from '../lib/results/write.ts';
 import { type Comparison, compareQuery } from '../lib/sharding/compare.ts';

@@ -13,7 +13,7 @@ import { withClient } from '../lib/fraud/client.ts';
 import { VerdictStore } from '../lib/fraud/sql/verdicts.ts';
 import { UsageError, parseFlags } from '../lib/flags.ts';
 import { runLab } from '../lib/lab.ts';
-import { table } from '../lib/report.ts';
+import { table } from '../lib/terminal.ts';
 
 const USAGE = 'usage: bun run analyst list | approve <transaction_id> | decline <transaction_id> [--analyst NAME] [--note TEXT]';
 const flags = {

@@ -45,7 +45,7 @@ import { createKafka, createProducer, ensureTopics, withAdmin } from '../lib/kaf
 import { runLab } from '../lib/lab.ts';
 import { waitUntil } from '../lib/wait.ts';
 import { DeliveryStats, produceAll, produceLive } from '../lib/produce.ts';
-import { fmt, progress } from '../lib/report.ts';
+import { fmt, progress } from '../lib/terminal.ts';
 import { Lab05Result } from '../lib/results/lab05.ts';
 import { envelope, newRunId, writeResult } from '../lib/results/write.ts';
 import { spawnSink } from '../lib/sink/process.ts';

@@ -11,7 +11,7 @@ import { describeMigration, migrate } from '../db/migrate.ts';
 import { count, parseFlags } from '../flags.ts';
 import { createKafka, createProducer } from '../kafka.ts';
 import { runLab } from '../lab.ts';
-import { fmt } from '../report.ts';
+import { fmt } from '../terminal.ts';
 import { SinkCounters } from './counters.ts';
 import { SINK_TUNING, runSink, sinkConsumerConfig } from './sink.ts';
 

@@ -1,7 +1,7 @@
 // Lab 03's view of a running sink group, once a second: produced vs stored, rows/s, and the group's
 // lag per partition, as a progress line and as the timeline the notebook plots.
 import type { Admin } from 'kafkajs';
-import { fmt, progress } from '../report.ts';
+import { fmt, progress } from '../terminal.ts';
 import type { Lab03Result } from '../results/lab03.ts';
 import { type PartitionLag, groupLag, totalLag } from '../lag.ts';
 import type { SinkProcess } from './process.ts';

@@ -4,7 +4,7 @@ import { config } from '../config.ts';
 import { TxlabError } from '../errors.ts';
 import { shortPath } from './lifecycle.ts';
 import { ENGINE_NAMES, type EngineName, ensureStack, resetStack, stackStatus, stopStack } from './index.ts';
-import { table } from '../report.ts';
+import { table } from '../terminal.ts';
 
 const USAGE = `usage: bun run stack up|down|status|reset [${ENGINE_NAMES.join('|')} ...]
   up      start the engines (or find them running) and wait until they answer

@@ -7,7 +7,7 @@ import { ENGINE_NAMES, type Engine, type EngineName } from './engine.ts';
 import { kafkaEngine } from './kafka.ts';
 import { type State, type StopResult, type UpResult, engineStatus, ensureEngine, shortPath, stopEngine } from './lifecycle.ts';
 import { mariadbEngine } from './mariadb.ts';
-import { downLine, upLine } from './report.ts';
+import { downLine, upLine } from './lines.ts';
 import { temporalEngine } from './temporal.ts';
 
 export { ENGINE_NAMES, type EngineName };

@@ -9,7 +9,7 @@ import '../kafkajs-warnings.ts';
 import type { Command, Engine } from './engine.ts';
 import { StackError } from '../errors.ts';
 import { classpathEntries, serverProperties } from './kafka-config.ts';
-import { portAccepts, splitHostPort } from './process.ts';
+import { portAccepts, splitHostPort } from './pids.ts';
 import { javaMajor, requireTool, run, runStep } from './tools.ts';
 
 const POM = join(PROJECT_ROOT, 'lib/stack/kafka/pom.xml');

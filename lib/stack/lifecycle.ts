@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Engine } from './engine.ts';
 import { StackError } from '../errors.ts';
-import { findByMarkers, isAlive, ownedPid, portAccepts, spawnDetached, stopPid, withLock, writePid } from './process.ts';
+import { findByMarkers, isAlive, ownedPid, portAccepts, spawnDetached, stopPid, withLock, writePid } from './pids.ts';
 import { seconds, waitFor } from '../wait.ts';
 
 const EXTERNAL_TIMEOUT_MS = 30_000;

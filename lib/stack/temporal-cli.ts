@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { StackError } from '../errors.ts';
-import { findByMarkers, isAlive } from './process.ts';
+import { findByMarkers, isAlive } from './pids.ts';
 import { run, runStep, which } from './tools.ts';
 import { waitFor } from '../wait.ts';
 

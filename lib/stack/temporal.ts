@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { type Config, EMBEDDED } from '../config.ts';
 import type { Command, Engine } from './engine.ts';
-import { portAccepts, splitHostPort } from './process.ts';
+import { portAccepts, splitHostPort } from './pids.ts';
 import { temporalCli } from './temporal-cli.ts';
 
 export interface DevServer {

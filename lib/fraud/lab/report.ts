@@ -3,7 +3,7 @@
 import type { FraudTuning } from '../thresholds.ts';
 import type { Config } from '../../config.ts';
 import type { Scheduled } from '../../generator/index.ts';
-import { fmt, table } from '../../report.ts';
+import { fmt, table } from '../../terminal.ts';
 import type { Lab05Result } from '../../results/lab05.ts';
 import type { RunEnvelope } from '../../results/common.ts';
 import { percentiles } from '../../percentiles.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { downLine, upLine } from './report.ts';
+import { downLine, upLine } from './lines.ts';
 
 const kafka = { label: 'kafka', endpoint: '127.0.0.1:9092', log: '.stack/kafka/kafka.log' };
 

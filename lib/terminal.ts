@@ -1,4 +1,4 @@
-// What a lab prints: a progress line while it runs and a summary table at the end.
+// What a lab prints: a progress line while it runs, aligned tables and numbers at the end.
 
 /** Renders rows as an aligned text table; numbers right-aligned, with thousands separators. */
 export function table(rows: Record<string, string | number>[], title?: string): string {

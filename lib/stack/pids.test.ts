@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cmdlineHas, isAlive, parsePid, portAccepts, splitHostPort, withLock } from './process.ts';
+import { cmdlineHas, isAlive, parsePid, portAccepts, splitHostPort, withLock } from './pids.ts';
 
 describe('parsePid', () => {
   test('reads a pid with surrounding whitespace', () => expect(parsePid(' 1234\n')).toBe(1234));
