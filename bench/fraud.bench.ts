@@ -12,16 +12,16 @@ import { z } from 'zod';
 import { ensureDatabase, openDb } from '../lib/db/connect.ts';
 import { migrate } from '../lib/db/migrate.ts';
 import { transaction } from '../lib/fixtures/transaction.ts';
-import { createActivities } from '../lib/fraud/activities.ts';
-import { connectClient, startReview } from '../lib/fraud/client.ts';
-import { policyFrom, reviewInput } from '../lib/fraud/policy.ts';
-import { kafkaVerdictPublisher } from '../lib/fraud/publisher.ts';
-import type { Verdict } from '../lib/fraud/review.ts';
-import { ActivityLog } from '../lib/fraud/sql/activity-log.ts';
-import { SqlHistoryReader } from '../lib/fraud/sql/history.ts';
-import { VerdictStore } from '../lib/fraud/sql/verdicts.ts';
+import { createActivities } from '../lib/fraud/review/activities.ts';
+import { connectClient, startReview } from '../lib/fraud/review/client.ts';
+import { policyFrom, reviewInput } from '../lib/fraud/detect/policy.ts';
+import { kafkaVerdictPublisher } from '../lib/fraud/review/publisher.ts';
+import type { Verdict } from '../lib/fraud/review/schemas.ts';
+import { ActivityLog } from '../lib/fraud/review/sql/activity-log.ts';
+import { SqlHistoryReader } from '../lib/fraud/review/sql/history.ts';
+import { VerdictStore } from '../lib/fraud/review/sql/verdicts.ts';
 import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
-import { connectWorker, createReviewWorker, installRuntime } from '../lib/fraud/worker.ts';
+import { connectWorker, createReviewWorker, installRuntime } from '../lib/fraud/review/worker.ts';
 import { count, parseFlags, seconds } from '../lib/flags.ts';
 import { createKafka, createProducer, waitForTopic, withAdmin } from '../lib/kafka.ts';
 import { runLab } from '../lib/lab.ts';
@@ -36,10 +36,17 @@ const flags = {
   summary: 'Review workflows/s and latency at fixed offered rates, against a trivial workflow on the same server.',
   shape: {
     seconds: seconds(10),
-    rates: z.string().regex(/^\d+(\.\d+)?(,\d+(\.\d+)?)*$/, 'expected rates per second, e.g. 2,5,10,20').default('2,5,10,20,40'),
+    rates: z
+      .string()
+      .regex(/^\d+(\.\d+)?(,\d+(\.\d+)?)*$/, 'expected rates per second, e.g. 2,5,10,20')
+      .default('2,5,10,20,40'),
     concurrency: count().pipe(z.number().min(1).max(500)).default(32),
   },
-  help: { seconds: 'seconds per measurement', rates: 'offered review rates per second, comma-separated', concurrency: 'workflows in flight in the closed-loop ceilings' },
+  help: {
+    seconds: 'seconds per measurement',
+    rates: 'offered review rates per second, comma-separated',
+    concurrency: 'workflows in flight in the closed-loop ceilings',
+  },
 };
 
 type Sample = { ms: number; doneAt: number };
@@ -69,7 +76,10 @@ await runLab('bench fraud', async ({ signal }) => {
     });
     await producer.connect();
     client = await connectClient(c);
-    const { code } = await bundleWorkflowCode({ workflowsPath: join(import.meta.dir, 'fraud-workflows.ts'), logger: new DefaultLogger('WARN') });
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: join(import.meta.dir, 'fraud-workflows.ts'),
+      logger: new DefaultLogger('WARN'),
+    });
     const worker = await createReviewWorker({
       connection: await connectWorker(c),
       namespace: c.temporal.namespace,
@@ -86,13 +96,38 @@ await runLab('bench fraud', async ({ signal }) => {
     const policy = policyFrom();
     // decided by the rules (impossible travel at 0.9: decline): history query, upsert, publish
     const review = async () => {
-      const tx = transaction({ transaction_id: crypto.randomUUID(), customer_id: 'cust_1', timestamp: new Date().toISOString() });
+      const tx = transaction({
+        transaction_id: crypto.randomUUID(),
+        customer_id: 'cust_1',
+        timestamp: new Date().toISOString(),
+      });
       const hits = [{ rule: 'impossible_travel' as const, score: 0.9, reason: 'bench' }];
-      const { workflowId } = await startReview(cl, target, reviewInput(tx, { transaction_id: tx.transaction_id, customer_id: tx.customer_id, score: 0.9, hits, risky: true, redelivered: false }, policy));
+      const { workflowId } = await startReview(
+        cl,
+        target,
+        reviewInput(
+          tx,
+          {
+            transaction_id: tx.transaction_id,
+            customer_id: tx.customer_id,
+            score: 0.9,
+            hits,
+            risky: true,
+            redelivered: false,
+          },
+          policy,
+        ),
+      );
       const v: Verdict = await cl.workflow.getHandle(workflowId).result();
       if (v.verdict !== 'decline') throw new Error(`bench: expected a decline for ${workflowId}, got ${v.verdict}`);
     };
-    const trivial = () => cl.workflow.execute('trivial', { taskQueue: target.taskQueue, workflowId: `${target.workflowPrefix}-trivial-${crypto.randomUUID()}` }).then(() => {});
+    const trivial = () =>
+      cl.workflow
+        .execute('trivial', {
+          taskQueue: target.taskQueue,
+          workflowId: `${target.workflowPrefix}-trivial-${crypto.randomUUID()}`,
+        })
+        .then(() => {});
 
     const timed = async (f: () => Promise<void>, out: Sample[]) => {
       const t = performance.now();
@@ -104,12 +139,19 @@ await runLab('bench fraud', async ({ signal }) => {
       const samples: Sample[] = [];
       const until = performance.now() + args.seconds * 1000;
       const t0 = performance.now();
-      await Promise.all(Array.from({ length: args.concurrency }, async () => {
-        while (performance.now() < until && !signal.aborted) await timed(f, samples);
-      }));
+      await Promise.all(
+        Array.from({ length: args.concurrency }, async () => {
+          while (performance.now() < until && !signal.aborted) await timed(f, samples);
+        }),
+      );
       const secs = (performance.now() - t0) / 1000;
       console.error(`  ${name}: ${samples.length} in ${secs.toFixed(1)} s`);
-      return { workflows: samples.length, seconds: secs, per_s: samples.length / secs, latency_ms: percentiles(samples.map((s) => s.ms)) };
+      return {
+        workflows: samples.length,
+        seconds: secs,
+        per_s: samples.length / secs,
+        latency_ms: percentiles(samples.map((s) => s.ms)),
+      };
     };
     /** Starts `rate` reviews per second for `seconds` (open loop: regardless of how many are still running). */
     const offered = async (rate: number) => {
@@ -124,7 +166,13 @@ await runLab('bench fraud', async ({ signal }) => {
       await Promise.all(running);
       const secs = ((samples.length ? Math.max(...samples.map((s) => s.doneAt)) : performance.now()) - t0) / 1000;
       console.error(`  offered ${rate}/s: ${samples.length} in ${secs.toFixed(1)} s`);
-      return { offered_per_s: rate, workflows: samples.length, seconds: secs, achieved_per_s: samples.length / secs, latency_ms: percentiles(samples.map((s) => s.ms)) };
+      return {
+        offered_per_s: rate,
+        workflows: samples.length,
+        seconds: secs,
+        achieved_per_s: samples.length / secs,
+        latency_ms: percentiles(samples.map((s) => s.ms)),
+      };
     };
 
     const results = await worker.runUntil(async () => {
@@ -142,23 +190,50 @@ await runLab('bench fraud', async ({ signal }) => {
     });
 
     const ratio = results.reviewCeiling.per_s / results.trivialCeiling.per_s;
-    console.log(table([
-      { workload: `trivial, closed loop ×${args.concurrency}`, 'workflows/s': results.trivialCeiling.per_s, 'p50 ms': results.trivialCeiling.latency_ms.p50, 'p99 ms': results.trivialCeiling.latency_ms.p99 },
-      { workload: `review, closed loop ×${args.concurrency}`, 'workflows/s': results.reviewCeiling.per_s, 'p50 ms': results.reviewCeiling.latency_ms.p50, 'p99 ms': results.reviewCeiling.latency_ms.p99 },
-      ...results.steps.map((s) => ({ workload: `review, offered ${s.offered_per_s}/s`, 'workflows/s': s.achieved_per_s, 'p50 ms': s.latency_ms.p50, 'p99 ms': s.latency_ms.p99 })),
-    ], '\nTemporal dev server, one worker in this process (Bun)'));
+    console.log(
+      table(
+        [
+          {
+            workload: `trivial, closed loop ×${args.concurrency}`,
+            'workflows/s': results.trivialCeiling.per_s,
+            'p50 ms': results.trivialCeiling.latency_ms.p50,
+            'p99 ms': results.trivialCeiling.latency_ms.p99,
+          },
+          {
+            workload: `review, closed loop ×${args.concurrency}`,
+            'workflows/s': results.reviewCeiling.per_s,
+            'p50 ms': results.reviewCeiling.latency_ms.p50,
+            'p99 ms': results.reviewCeiling.latency_ms.p99,
+          },
+          ...results.steps.map((s) => ({
+            workload: `review, offered ${s.offered_per_s}/s`,
+            'workflows/s': s.achieved_per_s,
+            'p50 ms': s.latency_ms.p50,
+            'p99 ms': s.latency_ms.p99,
+          })),
+        ],
+        '\nTemporal dev server, one worker in this process (Bun)',
+      ),
+    );
     console.log(`\n  review ceiling / trivial ceiling: ${ratio.toFixed(2)}`);
     const path = join(c.dataDir, 'bench-fraud.json');
-    writeFileSync(path, JSON.stringify({
-      bench: 'fraud',
-      at: new Date().toISOString(),
-      runtime: `bun ${Bun.version}`,
-      parameters: args,
-      trivial: results.trivialCeiling,
-      review_closed_loop: results.reviewCeiling,
-      review_offered: results.steps,
-      ratio,
-    }, null, 1));
+    writeFileSync(
+      path,
+      JSON.stringify(
+        {
+          bench: 'fraud',
+          at: new Date().toISOString(),
+          runtime: `bun ${Bun.version}`,
+          parameters: args,
+          trivial: results.trivialCeiling,
+          review_closed_loop: results.reviewCeiling,
+          review_offered: results.steps,
+          ratio,
+        },
+        null,
+        1,
+      ),
+    );
     console.log(`bench fraud: wrote ${path}`);
   } finally {
     await client?.connection.close().catch(() => {});

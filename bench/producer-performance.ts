@@ -14,7 +14,15 @@ const SUMMARY =
 export function parseProducerPerformance(output: string): ProducerPerformance {
   const lines = output.trim().split('\n');
   const m = SUMMARY.exec(lines[lines.length - 1] ?? '');
-  if (!m) throw new Error(`ProducerPerformance: no summary line in its output (last line: ${JSON.stringify(lines[lines.length - 1])})`);
+  if (!m)
+    throw new Error(
+      `ProducerPerformance: no summary line in its output (last line: ${JSON.stringify(lines[lines.length - 1])})`,
+    );
   const n = m.slice(1).map(Number) as [number, number, number, number, number, number, number, number, number];
-  return { records: n[0], records_per_s: n[1], mb_per_s: n[2], latency_ms: { avg: n[3], max: n[4], p50: n[5], p95: n[6], p99: n[7], p999: n[8] } };
+  return {
+    records: n[0],
+    records_per_s: n[1],
+    mb_per_s: n[2],
+    latency_ms: { avg: n[3], max: n[4], p50: n[5], p95: n[6], p99: n[7], p999: n[8] },
+  };
 }

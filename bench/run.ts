@@ -12,17 +12,25 @@ const args = Bun.argv.slice(2);
 const firstFlag = args.findIndex((a) => a.startsWith('-'));
 const wanted = firstFlag < 0 ? args : args.slice(0, firstFlag);
 const flags = firstFlag < 0 ? [] : args.slice(firstFlag);
-const all = readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).sort();
+const all = readdirSync(dir)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .sort();
 const unknown = wanted.filter((w) => !all.includes(`${w}.bench.ts`));
 if (unknown.length) {
-  console.error(`bench: no benchmark named ${unknown.join(', ')}; there are: ${all.map((f) => basename(f, '.bench.ts')).join(', ')}`);
+  console.error(
+    `bench: no benchmark named ${unknown.join(', ')}; there are: ${all.map((f) => basename(f, '.bench.ts')).join(', ')}`,
+  );
   process.exit(2);
 }
 const chosen = wanted.length ? wanted.map((w) => `${w}.bench.ts`) : all;
 let failed = 0;
 for (const file of chosen) {
   console.log(`\n== bench ${basename(file, '.bench.ts')}`);
-  const proc = Bun.spawn([process.execPath, join(dir, file), ...flags], { cwd: PROJECT_ROOT, stdout: 'inherit', stderr: 'inherit' });
+  const proc = Bun.spawn([process.execPath, join(dir, file), ...flags], {
+    cwd: PROJECT_ROOT,
+    stdout: 'inherit',
+    stderr: 'inherit',
+  });
   const code = await proc.exited;
   if (code !== 0) {
     failed++;

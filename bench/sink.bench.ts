@@ -26,10 +26,11 @@ import { BenchSinkResult } from '../lib/results/bench-sink.ts';
 import { envelope, newRunId, writeResult } from '../lib/results/write.ts';
 import { auditRows } from '../lib/sink/audit.ts';
 import { chunks, classify, type InMessage } from '../lib/sink/decode.ts';
-import { good } from '../lib/sink/input.ts';
+import { good } from '../lib/fixtures/messages.ts';
 import { waitForCaughtUp } from '../lib/lag.ts';
 import { spawnSink } from '../lib/sink/process.ts';
-import { type SinkRow, TRANSACTION_COLUMNS, rowValues, sqlDatetime, upsertTransactionsSql } from '../lib/sink/rows.ts';
+import { sqlDatetime } from '../lib/db/literals.ts';
+import { type SinkRow, TRANSACTION_COLUMNS, rowValues, upsertTransactionsSql } from '../lib/sink/rows.ts';
 import { SINK_TUNING, sinkConsumerConfig } from '../lib/sink/sink.ts';
 import { writeRows } from '../lib/sink/writer.ts';
 import { ensureStack } from '../lib/stack/index.ts';
@@ -44,9 +45,18 @@ const flags = {
     shape: z.enum(['live', 'backfill']).default('live'),
     batch: count().pipe(z.number().min(1).max(20_000)).default(2000),
     concurrency: count().pipe(z.number().min(1).max(16)).default(SINK_TUNING.concurrency),
-    sinks: z.string().regex(/^\d+(,\d+)*$/, 'expected numbers separated by commas, e.g. 1,2').default('1,2'),
+    sinks: z
+      .string()
+      .regex(/^\d+(,\d+)*$/, 'expected numbers separated by commas, e.g. 1,2')
+      .default('1,2'),
   },
-  help: { rows: 'events to store', shape: 'live (time-ordered) or backfill (7 days)', batch: 'rows per database transaction', concurrency: 'partitions each sink writes at once', sinks: 'sink process counts to run, e.g. 1,2' },
+  help: {
+    rows: 'events to store',
+    shape: 'live (time-ordered) or backfill (7 days)',
+    batch: 'rows per database transaction',
+    concurrency: 'partitions each sink writes at once',
+    sinks: 'sink process counts to run, e.g. 1,2',
+  },
 };
 
 const PARTITIONS = 6;
@@ -74,8 +84,15 @@ await runLab('bench sink', async () => {
       const stream = gen.stream(now - (args.rows / 50_000) * 1000, 50_000);
       for (let i = 0; i < args.rows; i++) events.push(stream.next().value as Scheduled);
     }
-    const messages: InMessage[] = events.map((e, i) => ({ offset: String(i), key: Buffer.from(e.event.customer_id), value: Buffer.from(good(e.event).value), timestamp: String(now) }));
-    say(`${fmt(args.rows)} ${args.shape}-shaped events, ${fmt(Math.round(messages.reduce((s, m) => s + m.value!.length, 0) / messages.length))} bytes each`);
+    const messages: InMessage[] = events.map((e, i) => ({
+      offset: String(i),
+      key: Buffer.from(e.event.customer_id),
+      value: Buffer.from(good(e.event).value),
+      timestamp: String(now),
+    }));
+    say(
+      `${fmt(args.rows)} ${args.shape}-shaped events, ${fmt(Math.round(messages.reduce((s, m) => s + m.value!.length, 0) / messages.length))} bytes each`,
+    );
 
     // 2. stages, one at a time
     let t = performance.now();
@@ -86,7 +103,9 @@ await runLab('bench sink', async () => {
     let chars = 0;
     for (const part of chunks(rows, args.batch)) chars += upsertTransactionsSql(part, 1, sqlDatetime(now)).length;
     const sqlText = rate(rows.length, performance.now() - t);
-    say(`decode + validate ${fmt(Math.round(decode.rows_per_s))}/s; SQL text ${fmt(Math.round(sqlText.rows_per_s))} rows/s (${fmt(Math.round(chars / rows.length))} chars a row)`);
+    say(
+      `decode + validate ${fmt(Math.round(decode.rows_per_s))}/s; SQL text ${fmt(Math.round(sqlText.rows_per_s))} rows/s (${fmt(Math.round(chars / rows.length))} chars a row)`,
+    );
 
     /** A fresh database under the bench's prefix (`bench_<tag>_<prefix>`), and the environment that points a sink at it. */
     const fresh = async (tag: string): Promise<{ url: string; db: Db; env: Record<string, string> }> => {
@@ -101,12 +120,16 @@ await runLab('bench sink', async () => {
 
     // 3. reference: LOAD DATA of the same rows into the same table
     const ref = await fresh('load');
-    const tsv = Buffer.from(rows.map((r) => rowValues(r, 1, sqlDatetime(now)).map(tsvField).join('\t')).join('\n') + '\n');
+    const tsv = Buffer.from(
+      rows.map((r) => rowValues(r, 1, sqlDatetime(now)).map(tsvField).join('\t')).join('\n') + '\n',
+    );
     t = performance.now();
     const loaded = await loadDataInfile(ref.url, 'transactions', TRANSACTION_COLUMNS, tsv);
     const loadData = rate(loaded, performance.now() - t);
     await ref.db.pool.end();
-    say(`LOAD DATA ${fmt(Math.round(loadData.rows_per_s))} rows/s (${fmt(loaded)} rows in ${loadData.seconds.toFixed(1)} s)`);
+    say(
+      `LOAD DATA ${fmt(Math.round(loadData.rows_per_s))} rows/s (${fmt(loaded)} rows in ${loadData.seconds.toFixed(1)} s)`,
+    );
 
     // the writer alone: upsert + aggregates, `concurrency` transactions at once, no Kafka
     const direct = await fresh('writer');
@@ -131,7 +154,9 @@ await runLab('bench sink', async () => {
     await withProducer(kafka, async (p) => {
       const inflight = new Set<Promise<unknown>>();
       for (const part of chunks(events, 5000)) {
-        const s = p.send({ topic, acks: -1, messages: part.map((e) => good(e.event)) }).finally(() => inflight.delete(s));
+        const s = p
+          .send({ topic, acks: -1, messages: part.map((e) => good(e.event)) })
+          .finally(() => inflight.delete(s));
         inflight.add(s);
         if (inflight.size >= 4) await Promise.race(inflight);
       }
@@ -139,7 +164,9 @@ await runLab('bench sink', async () => {
     });
     const produce = rate(events.length, performance.now() - t);
     const consume = await consumeOnly(topic, events.length);
-    say(`Kafka produce ${fmt(Math.round(produce.rows_per_s))} msgs/s; consume only ${fmt(Math.round(consume.rows_per_s))} msgs/s`);
+    say(
+      `Kafka produce ${fmt(Math.round(produce.rows_per_s))} msgs/s; consume only ${fmt(Math.round(consume.rows_per_s))} msgs/s`,
+    );
 
     // 4. end to end: sink processes drain the topic into a fresh database
     const runs: BenchSinkResult['sinks'] = [];
@@ -147,7 +174,14 @@ await runLab('bench sink', async () => {
       const target = await fresh(`e2e${k}`);
       const group = `${iso.config.sink.group}.e2e${k}`;
       const sinks = Array.from({ length: k }, (_, i) =>
-        spawnSink({ id: `bench-sink-${i + 1}`, env: target.env, group, batch: args.batch, concurrency: args.concurrency, onLine: (l) => /failed|error/i.test(l) && console.error(l) }),
+        spawnSink({
+          id: `bench-sink-${i + 1}`,
+          env: target.env,
+          group,
+          batch: args.batch,
+          concurrency: args.concurrency,
+          onLine: (l) => /failed|error/i.test(l) && console.error(l),
+        }),
       );
       await withAdmin(kafka, async (admin) => {
         await ensureTopics(admin, [{ topic: iso.config.topics.dlq, numPartitions: 1 }]);
@@ -157,26 +191,66 @@ await runLab('bench sink', async () => {
       const timing = await ingestTiming(target.db, events.length);
       const audit = await auditRows(target.db.pool);
       await target.db.pool.end();
-      runs.push({ sinks: k, ...timing, ratio_to_load_data: timing.sustained.rows_per_s / loadData.rows_per_s, rows_stored: audit.rows_total, distinct_ids: audit.distinct_ids });
-      say(`${k} sink${k > 1 ? 's' : ''}: ${fmt(Math.round(timing.sustained.rows_per_s))} rows/s sustained, ${fmt(Math.round(timing.overall.rows_per_s))} overall; ${fmt(audit.rows_total)} rows, ${fmt(audit.distinct_ids)} distinct`);
+      runs.push({
+        sinks: k,
+        ...timing,
+        ratio_to_load_data: timing.sustained.rows_per_s / loadData.rows_per_s,
+        rows_stored: audit.rows_total,
+        distinct_ids: audit.distinct_ids,
+      });
+      say(
+        `${k} sink${k > 1 ? 's' : ''}: ${fmt(Math.round(timing.sustained.rows_per_s))} rows/s sustained, ${fmt(Math.round(timing.overall.rows_per_s))} overall; ${fmt(audit.rows_total)} rows, ${fmt(audit.distinct_ids)} distinct`,
+      );
     }
 
     console.log(
       table(
         [
-          { path: 'LOAD DATA LOCAL INFILE (reference)', 'rows/s': Math.round(loadData.rows_per_s), 'vs reference': '1.00' },
-          { path: 'decode + validate (1 core)', 'rows/s': Math.round(decode.rows_per_s), 'vs reference': (decode.rows_per_s / loadData.rows_per_s).toFixed(2) },
-          { path: 'SQL text (1 core)', 'rows/s': Math.round(sqlText.rows_per_s), 'vs reference': (sqlText.rows_per_s / loadData.rows_per_s).toFixed(2) },
-          { path: `writer alone, ${args.concurrency} at once`, 'rows/s': Math.round(writer.rows_per_s), 'vs reference': (writer.rows_per_s / loadData.rows_per_s).toFixed(2) },
-          { path: 'kafkajs consume only', 'rows/s': Math.round(consume.rows_per_s), 'vs reference': (consume.rows_per_s / loadData.rows_per_s).toFixed(2) },
-          ...runs.map((r) => ({ path: `sink end to end, ${r.sinks} process${r.sinks > 1 ? 'es' : ''} (sustained)`, 'rows/s': Math.round(r.sustained.rows_per_s), 'vs reference': r.ratio_to_load_data.toFixed(2) })),
+          {
+            path: 'LOAD DATA LOCAL INFILE (reference)',
+            'rows/s': Math.round(loadData.rows_per_s),
+            'vs reference': '1.00',
+          },
+          {
+            path: 'decode + validate (1 core)',
+            'rows/s': Math.round(decode.rows_per_s),
+            'vs reference': (decode.rows_per_s / loadData.rows_per_s).toFixed(2),
+          },
+          {
+            path: 'SQL text (1 core)',
+            'rows/s': Math.round(sqlText.rows_per_s),
+            'vs reference': (sqlText.rows_per_s / loadData.rows_per_s).toFixed(2),
+          },
+          {
+            path: `writer alone, ${args.concurrency} at once`,
+            'rows/s': Math.round(writer.rows_per_s),
+            'vs reference': (writer.rows_per_s / loadData.rows_per_s).toFixed(2),
+          },
+          {
+            path: 'kafkajs consume only',
+            'rows/s': Math.round(consume.rows_per_s),
+            'vs reference': (consume.rows_per_s / loadData.rows_per_s).toFixed(2),
+          },
+          ...runs.map((r) => ({
+            path: `sink end to end, ${r.sinks} process${r.sinks > 1 ? 'es' : ''} (sustained)`,
+            'rows/s': Math.round(r.sustained.rows_per_s),
+            'vs reference': r.ratio_to_load_data.toFixed(2),
+          })),
         ],
         `\nSink vs bulk load, ${fmt(args.rows)} ${args.shape}-shaped rows, batch ${args.batch} (load average ${loadAtStart.toFixed(1)} → ${loadavg()[0]!.toFixed(1)} on ${navigator.hardwareConcurrency} cores)`,
       ),
     );
     const path = writeResult(BenchSinkResult, {
       ...envelope('bench-sink', runId, startedAt),
-      parameters: { rows: args.rows, shape: args.shape, batch_rows: args.batch, concurrency: args.concurrency, partitions: PARTITIONS, database: ref.db.server, load_average: { start: loadAtStart, end: loadavg()[0]! } },
+      parameters: {
+        rows: args.rows,
+        shape: args.shape,
+        batch_rows: args.batch,
+        concurrency: args.concurrency,
+        partitions: PARTITIONS,
+        database: ref.db.server,
+        load_average: { start: loadAtStart, end: loadavg()[0]! },
+      },
       reference: { load_data: loadData },
       stages: { decode_validate: decode, sql_text: sqlText, writer, kafka_consume: consume, kafka_produce: produce },
       sinks: runs,
@@ -216,9 +290,16 @@ async function consumeOnly(topic: string, expected: number) {
 /** When the rows arrived, from their own ingested_at: first → last, and 10 % → 90 %. */
 async function ingestTiming(db: Db, n: number) {
   const at = async (k: number) => {
-    const [r] = await db.pool.query<RowDataPacket[]>(`SELECT ingested_at FROM transactions ORDER BY ingested_at LIMIT 1 OFFSET ${Math.max(0, Math.min(n - 1, k))}`);
+    const [r] = await db.pool.query<RowDataPacket[]>(
+      `SELECT ingested_at FROM transactions ORDER BY ingested_at LIMIT 1 OFFSET ${Math.max(0, Math.min(n - 1, k))}`,
+    );
     return Date.parse(`${String(r[0]!.ingested_at).replace(' ', 'T')}Z`);
   };
-  const [first, p10, p90, last] = await Promise.all([at(0), at(Math.floor(n * 0.1)), at(Math.floor(n * 0.9)), at(n - 1)]);
+  const [first, p10, p90, last] = await Promise.all([
+    at(0),
+    at(Math.floor(n * 0.1)),
+    at(Math.floor(n * 0.9)),
+    at(n - 1),
+  ]);
   return { overall: rate(n, last - first), sustained: rate(Math.floor(n * 0.9) - Math.floor(n * 0.1), p90 - p10) };
 }

@@ -21,11 +21,13 @@ describe('lab 01', () => {
     const topics = await withAdmin(createKafka('test-lab01', c), (admin) =>
       admin.fetchTopicMetadata({ topics: [c.topics.transactions, c.topics.dlq, c.topics.verdicts] }),
     );
-    expect(topics.topics.map((t) => [t.name, t.partitions.length]).sort()).toEqual([
-      [c.topics.dlq, 1],
-      [c.topics.transactions, 4],
-      [c.topics.verdicts, 4],
-    ].sort());
+    expect(topics.topics.map((t) => [t.name, t.partitions.length]).sort()).toEqual(
+      [
+        [c.topics.dlq, 1],
+        [c.topics.transactions, 4],
+        [c.topics.verdicts, 4],
+      ].sort(),
+    );
 
     const result = Lab01Result.parse(JSON.parse(readFileSync(join(run.dataDir, '01-topics.json'), 'utf8')));
     expect(result.metrics.keys_total).toBe(60);

@@ -15,7 +15,11 @@ describe('lab 02', () => {
   test('produces N events, and a consumer reads back exactly N distinct, valid transaction ids', async () => {
     const { env, config: c, cleanup } = isolated('lab02', { FRAUD_RATE: '0.1' });
     afterAll(cleanup);
-    const run = await runLabProcess('labs/02-producer.ts', ['--backfill', '700', '--events', '300', '--rate', '300', '--duration', '60'], env);
+    const run = await runLabProcess(
+      'labs/02-producer.ts',
+      ['--backfill', '700', '--events', '300', '--rate', '300', '--duration', '60'],
+      env,
+    );
     expect(run.code).toBe(0);
 
     const ids = new Set<string>();
@@ -38,7 +42,9 @@ describe('lab 02', () => {
     const labeled = Object.values(result.metrics.fraud_events).reduce((a, b) => a + b, 0);
     expect(labeled).toBeGreaterThan(0);
     const labelIds: string[] = [];
-    await drainTopic(createKafka('test-lab02-labels', c), c.topics.labels, labeled, (m) => labelIds.push(JSON.parse(m.value!.toString()).transaction_id));
+    await drainTopic(createKafka('test-lab02-labels', c), c.topics.labels, labeled, (m) =>
+      labelIds.push(JSON.parse(m.value!.toString()).transaction_id),
+    );
     expect(labelIds.every((id) => ids.has(id))).toBe(true);
   });
 

@@ -13,13 +13,21 @@ describe('lab 03', () => {
   afterAll(cleanup);
 
   test('with two sinks, stores every good message once, dead-letters each bad one, and reports latency', async () => {
-    const run = await runLabProcess('labs/03-sink.ts', ['--events', '3000', '--duration', '3', '--rate', '200', '--bad', '2', '--sinks', '2', '--seed', '77'], env);
+    const run = await runLabProcess(
+      'labs/03-sink.ts',
+      ['--events', '3000', '--duration', '3', '--rate', '200', '--bad', '2', '--sinks', '2', '--seed', '77'],
+      env,
+    );
     expect(run.code).toBe(0);
     const r = Lab03Result.parse(JSON.parse(readFileSync(join(run.dataDir, '03-sink.json'), 'utf8')));
     expect(r.metrics.produced.backfill).toBe(3000);
     expect(r.metrics.produced.bad).toEqual({ oversized: 2, malformed_json: 2, schema_violation: 2 });
     expect(r.metrics.rows.expected).toBe(3000 + r.metrics.produced.live);
-    expect(r.metrics.rows).toEqual({ expected: r.metrics.rows.expected, stored: r.metrics.rows.expected, distinct_ids: r.metrics.rows.expected });
+    expect(r.metrics.rows).toEqual({
+      expected: r.metrics.rows.expected,
+      stored: r.metrics.rows.expected,
+      distinct_ids: r.metrics.rows.expected,
+    });
     expect(r.metrics.sink.dlq).toEqual({ oversized: 2, malformed_json: 2, schema_violation: 2 });
     expect(r.metrics.sink.rows_inserted).toBe(r.metrics.rows.expected);
     expect(r.metrics.aggregates.mismatches).toBe(0);

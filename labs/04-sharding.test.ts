@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../lib/config.ts';
 import { withDb } from '../lib/db/connect.ts';
-import { dropSpiderServers } from '../lib/sharding/spider.ts';
+import { dropSpiderServers } from './04-sharding/spider.ts';
 import { freePort } from '../lib/db/local-server.ts';
 import { Lab04Result } from '../lib/results/lab04.ts';
 import { useEngines } from '../lib/testing/engines.ts';
@@ -16,10 +16,14 @@ useEngines('db');
 describe('lab 04', () => {
   // the leaves get free ports and a data directory of their own (DATABASE_URL is set, so the
   // stack treats the database as external and never starts anything under this stack dir)
-  const iso = isolated('lab04', { DATABASE_URL: loadConfig({}).db.url, TXLAB_STACK_DIR: mkdtempSync(join(tmpdir(), 'txlab-lab04-')) });
+  const iso = isolated('lab04', {
+    DATABASE_URL: loadConfig({}).db.url,
+    TXLAB_STACK_DIR: mkdtempSync(join(tmpdir(), 'txlab-lab04-')),
+  });
   const env = iso.env;
   const args = ['--rows', '20000', '--reps', '5', '--budget', '0.1', '--leaf-rows', '5000'];
-  const result = (dataDir: string) => Lab04Result.parse(JSON.parse(readFileSync(join(dataDir, '04-sharding.json'), 'utf8')));
+  const result = (dataDir: string) =>
+    Lab04Result.parse(JSON.parse(readFileSync(join(dataDir, '04-sharding.json'), 'utf8')));
   beforeAll(async () => {
     args.push('--leaf-ports', `${await freePort()},${await freePort()}`);
   });
@@ -42,9 +46,19 @@ describe('lab 04', () => {
 
     const byName = Object.fromEntries(r.metrics.queries.map((q) => [q.query, q]));
     expect(byName.customer_recent).toMatchObject({ pruned: true, partitions_read: 1, partitions_total: 7 });
-    for (const q of ['totals_5_min', 'category_hourly_revenue', 'top_merchants', 'large_transactions']) expect(byName[q]).toMatchObject({ pruned: false, partitions_read: 7 });
-    expect(r.metrics.queries.flatMap((q) => q.variants.map((v) => v.variant)).sort()).toEqual([...Array(5).fill('indexed'), ...Array(5).fill('no_index'), ...Array(3).fill('aggregate')].sort());
-    for (const q of r.metrics.queries) for (const v of q.variants) expect({ q: q.query, v: v.variant, same: v.same_answer ?? true, n: v.latency_ms.count >= 5 }).toEqual({ q: q.query, v: v.variant, same: true, n: true });
+    for (const q of ['totals_5_min', 'category_hourly_revenue', 'top_merchants', 'large_transactions'])
+      expect(byName[q]).toMatchObject({ pruned: false, partitions_read: 7 });
+    expect(r.metrics.queries.flatMap((q) => q.variants.map((v) => v.variant)).sort()).toEqual(
+      [...Array(5).fill('indexed'), ...Array(5).fill('no_index'), ...Array(3).fill('aggregate')].sort(),
+    );
+    for (const q of r.metrics.queries)
+      for (const v of q.variants)
+        expect({ q: q.query, v: v.variant, same: v.same_answer ?? true, n: v.latency_ms.count >= 5 }).toEqual({
+          q: q.query,
+          v: v.variant,
+          same: true,
+          n: true,
+        });
     expect(byName.totals_5_min!.variants.find((v) => v.variant === 'indexed')!.rows).toBe(1);
   });
 
@@ -55,7 +69,9 @@ describe('lab 04', () => {
     expect(spider.leaves.map((l) => l.leaf)).toEqual(['leaf1', 'leaf2']);
     expect(spider.rows).toBe(5000);
     expect(Math.min(...spider.leaves.map((l) => l.rows))).toBeGreaterThan(0);
-    const reached = Object.fromEntries(spider.queries.map((q) => [q.query, q.selects_per_leaf.filter((n) => n > 0).length]));
+    const reached = Object.fromEntries(
+      spider.queries.map((q) => [q.query, q.selects_per_leaf.filter((n) => n > 0).length]),
+    );
     expect(reached).toEqual({ customer_recent: 1, totals_5_min: 2, category_hourly_revenue: 2 });
   });
 

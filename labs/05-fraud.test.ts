@@ -15,7 +15,24 @@ afterAll(cleanup);
 
 describe('lab 05', () => {
   test('reviews the risky transactions through a worker crash: all finish, none twice, scored against the labels', async () => {
-    const args = ['--duration', '12', '--rate', '20', '--fraud-rate', '0.2', '--customers', '300', '--history', '3000', '--hold-timeout', '3', '--kill-at', '4', '--down', '1'];
+    const args = [
+      '--duration',
+      '12',
+      '--rate',
+      '20',
+      '--fraud-rate',
+      '0.2',
+      '--customers',
+      '300',
+      '--history',
+      '3000',
+      '--hold-timeout',
+      '3',
+      '--kill-at',
+      '4',
+      '--down',
+      '1',
+    ];
     const run = await runLabProcess('labs/05-fraud.ts', args, env);
     expect(run.stderr).not.toContain('failed');
     expect(run.code).toBe(0);
@@ -27,7 +44,9 @@ describe('lab 05', () => {
     expect(m.reviews).toMatchObject({ completed: m.reviews.started, failed: 0, pending: 0 });
     expect(r.samples.reviews.every((x) => x.verdict === 'approve' || x.verdict === 'decline')).toBe(true);
     const stored = await withDb(c.db.url, async ({ pool }) => {
-      const [rows] = await pool.query<RowDataPacket[]>(`SELECT verdict, COUNT(*) AS n FROM ${c.fraud.tables.verdicts} GROUP BY verdict`);
+      const [rows] = await pool.query<RowDataPacket[]>(
+        `SELECT verdict, COUNT(*) AS n FROM ${c.fraud.tables.verdicts} GROUP BY verdict`,
+      );
       return Object.fromEntries(rows.map((row) => [row.verdict, Number(row.n)]));
     });
     expect(stored).toEqual(Object.fromEntries(Object.entries(m.verdicts.by_verdict).filter(([, n]) => n > 0)));

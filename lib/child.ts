@@ -51,17 +51,20 @@ export function spawnChild(o: ChildOptions): Child {
   };
   let markReady: (m: ReadyMessage) => void = () => {};
   const readyMessage = new Promise<ReadyMessage>((r) => (markReady = r));
-  const proc: Subprocess<'ignore', 'pipe', 'pipe'> = Bun.spawn([process.execPath, resolve(PROJECT_ROOT, o.main), ...(o.args ?? [])], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, ...o.env },
-    stdin: 'ignore',
-    stdout: 'pipe',
-    stderr: 'pipe',
-    ipc(message: unknown) {
-      if (isReady(message)) markReady(message);
-      else o.onMessage?.(message);
+  const proc: Subprocess<'ignore', 'pipe', 'pipe'> = Bun.spawn(
+    [process.execPath, resolve(PROJECT_ROOT, o.main), ...(o.args ?? [])],
+    {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, ...o.env },
+      stdin: 'ignore',
+      stdout: 'pipe',
+      stderr: 'pipe',
+      ipc(message: unknown) {
+        if (isReady(message)) markReady(message);
+        else o.onMessage?.(message);
+      },
     },
-  });
+  );
   const reading = Promise.all([readLines(proc.stdout, each), readLines(proc.stderr, each)]);
   const exited = proc.exited.then(async (code) => {
     await reading;
@@ -70,7 +73,10 @@ export function spawnChild(o: ChildOptions): Child {
   const last = () => kept.slice(-20).join('\n');
   const timeoutMs = o.readyTimeoutMs ?? 60_000;
   const ready = new Promise<ReadyMessage>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`${o.name} (pid ${proc.pid}) not ready after ${timeoutMs} ms:\n${last()}`)), timeoutMs);
+    const timer = setTimeout(
+      () => rej(new Error(`${o.name} (pid ${proc.pid}) not ready after ${timeoutMs} ms:\n${last()}`)),
+      timeoutMs,
+    );
     readyMessage.then((m) => {
       clearTimeout(timer);
       res(m);

@@ -6,7 +6,15 @@ describe('config', () => {
     const c = loadConfig({});
     expect(c.kafka).toEqual({ brokers: [EMBEDDED.kafkaBrokers], managed: true });
     expect(c.db.managed).toBe(true);
-    expect(c.generator).toEqual({ eventRatePerMinute: 100, peakFactor: 2.5, fraudRate: 0.02, declinedRate: 0.05, merchantCount: 50, customerCount: 1000, seed: 42 });
+    expect(c.generator).toEqual({
+      eventRatePerMinute: 100,
+      peakFactor: 2.5,
+      fraudRate: 0.02,
+      declinedRate: 0.05,
+      merchantCount: 50,
+      customerCount: 1000,
+      seed: 42,
+    });
     expect(c.initMode).toBe('flush');
   });
 
@@ -27,7 +35,14 @@ describe('config', () => {
   describe('TXLAB_PREFIX', () => {
     test('unset, the names are the plain ones', () => {
       const c = loadConfig({});
-      expect({ topics: c.topics, sink: c.sink.group, fraud: c.fraud.group, queue: c.fraud.taskQueue, workflows: c.fraud.workflowPrefix, db: c.db.url }).toEqual({
+      expect({
+        topics: c.topics,
+        sink: c.sink.group,
+        fraud: c.fraud.group,
+        queue: c.fraud.taskQueue,
+        workflows: c.fraud.workflowPrefix,
+        db: c.db.url,
+      }).toEqual({
         topics: {
           transactions: 'transactions',
           dlq: 'transactions.dlq',
@@ -47,7 +62,13 @@ describe('config', () => {
     test('namespaces every topic, group, database, task queue and workflow id', () => {
       const c = loadConfig({ TXLAB_PREFIX: 'darooghe', DATABASE_URL: 'mysql://app:pw@db.internal:3306/tx' });
       expect(Object.values(c.topics).every((t) => t.startsWith('darooghe.'))).toBe(true);
-      expect({ sink: c.sink.group, fraud: c.fraud.group, queue: c.fraud.taskQueue, workflows: c.fraud.workflowPrefix, db: c.db.url }).toEqual({
+      expect({
+        sink: c.sink.group,
+        fraud: c.fraud.group,
+        queue: c.fraud.taskQueue,
+        workflows: c.fraud.workflowPrefix,
+        db: c.db.url,
+      }).toEqual({
         sink: 'darooghe.txlab-sink',
         fraud: 'darooghe.fraud',
         queue: 'darooghe.fraud-review',
@@ -57,12 +78,15 @@ describe('config', () => {
     });
 
     test('must be usable in every one of those names', () => {
-      expect(() => loadConfig({ TXLAB_PREFIX: 'Team A' })).toThrow('TXLAB_PREFIX: expected lower-case letters, digits and _');
+      expect(() => loadConfig({ TXLAB_PREFIX: 'Team A' })).toThrow(
+        'TXLAB_PREFIX: expected lower-case letters, digits and _',
+      );
     });
   });
 
   test('an invalid value fails at start, naming every bad variable', () => {
-    const bad = () => loadConfig({ EVENT_RATE: 'fast', FRAUD_RATE: '2', EVENT_INIT_MODE: 'replay', KAFKA_BROKERS: 'no-port' });
+    const bad = () =>
+      loadConfig({ EVENT_RATE: 'fast', FRAUD_RATE: '2', EVENT_INIT_MODE: 'replay', KAFKA_BROKERS: 'no-port' });
     expect(bad).toThrow(ConfigError);
     try {
       bad();

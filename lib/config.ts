@@ -1,7 +1,7 @@
 // The one place that reads the environment, through one zod schema, once. It holds only what a
 // deployment changes: endpoints, folders, seed 004's generator knobs, partitions and replication, and
 // one prefix that namespaces every name the pipeline creates. Thresholds and tuning knobs live in code
-// beside what they tune (lib/fraud/thresholds.ts, lib/sink/sink.ts), overridable by lab flags and
+// beside what they tune (lib/fraud/detect/thresholds.ts, lib/sink/sink.ts), overridable by lab flags and
 // recorded in each lab's results. A bad value fails at start, listing every problem by variable name.
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -112,7 +112,10 @@ function toConfig(env: Env) {
       brokers: env.KAFKA_BROKERS ?? [EMBEDDED.kafkaBrokers],
       managed: env.KAFKA_BROKERS === undefined,
     },
-    db: { url: databaseUrl(env.DATABASE_URL ?? EMBEDDED.databaseUrl, env.TXLAB_PREFIX), managed: env.DATABASE_URL === undefined },
+    db: {
+      url: databaseUrl(env.DATABASE_URL ?? EMBEDDED.databaseUrl, env.TXLAB_PREFIX),
+      managed: env.DATABASE_URL === undefined,
+    },
     temporal: {
       address: env.TEMPORAL_ADDRESS ?? EMBEDDED.temporalAddress,
       namespace: env.TEMPORAL_NAMESPACE,

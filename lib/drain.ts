@@ -18,7 +18,10 @@ export async function drainTopic(
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`drain ${topic}: read ${seen} of ${expected} records in ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`drain ${topic}: read ${seen} of ${expected} records in ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       const finish = () => {
         clearTimeout(timer);
         resolve();

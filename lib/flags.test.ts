@@ -12,7 +12,11 @@ const spec = {
 describe('parseFlags', () => {
   test('applies defaults and coerces values', () => {
     expect(parseFlags(spec, [])).toEqual({ duration: 30, rate: undefined, dryRun: false });
-    expect(parseFlags(spec, ['--duration', '5', '--rate=200', '--dry-run'])).toEqual({ duration: 5, rate: 200, dryRun: true });
+    expect(parseFlags(spec, ['--duration', '5', '--rate=200', '--dry-run'])).toEqual({
+      duration: 5,
+      rate: 200,
+      dryRun: true,
+    });
   });
 
   test('rejects a bad value naming the flag and what it got', () => {
@@ -25,7 +29,11 @@ describe('parseFlags', () => {
   });
 
   test('a number out of range names the range, not "expected a number"', () => {
-    expect(() => parseFlags(spec, ['--duration', '100000'])).toThrow('--duration: Too big: expected number to be <=86400 (got "100000")');
-    expect(() => parseFlags(spec, ['--duration', 'soon'])).toThrow('--duration: expected a number of seconds (got "soon")');
+    expect(() => parseFlags(spec, ['--duration', '100000'])).toThrow(
+      '--duration: Too big: expected number to be <=86400 (got "100000")',
+    );
+    expect(() => parseFlags(spec, ['--duration', 'soon'])).toThrow(
+      '--duration: expected a number of seconds (got "soon")',
+    );
   });
 });

@@ -6,10 +6,18 @@ import { UsageError } from './errors.ts';
 
 export { UsageError };
 
-export type FlagSpec<S extends z.ZodRawShape> = { name: string; summary: string; shape: S; help: Record<keyof S, string> };
+export type FlagSpec<S extends z.ZodRawShape> = {
+  name: string;
+  summary: string;
+  shape: S;
+  help: Record<keyof S, string>;
+};
 
 /** Parses `--name value` / `--name=value` / `--flag` into the schema's types; `--help` prints usage. */
-export function parseFlags<S extends z.ZodRawShape>(spec: FlagSpec<S>, argv: string[] = Bun.argv.slice(2)): z.infer<z.ZodObject<S>> {
+export function parseFlags<S extends z.ZodRawShape>(
+  spec: FlagSpec<S>,
+  argv: string[] = Bun.argv.slice(2),
+): z.infer<z.ZodObject<S>> {
   const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } };
   for (const [key, schema] of Object.entries(spec.shape)) {
     options[kebab(key)] = { type: unwrap(schema as z.ZodType) instanceof z.ZodBoolean ? 'boolean' : 'string' };
@@ -64,8 +72,15 @@ function defaultOf(s: z.ZodType): unknown {
 const notANumber = (text: string) => (iss: { code: string }) => (iss.code === 'invalid_type' ? text : undefined);
 
 /** A number flag whose errors read well: `--rate: expected a number (got "fast")`. */
-export const number = () => z.coerce.number({ error: notANumber('expected a number') }).refine(Number.isFinite, 'expected a finite number');
-export const count = () => z.coerce.number({ error: notANumber('expected a whole number') }).int('expected a whole number');
+export const number = () =>
+  z.coerce.number({ error: notANumber('expected a number') }).refine(Number.isFinite, 'expected a finite number');
+export const count = () =>
+  z.coerce.number({ error: notANumber('expected a whole number') }).int('expected a whole number');
 
 /** Positive seconds, e.g. `--duration 30`. */
-export const seconds = (def: number) => z.coerce.number({ error: notANumber('expected a number of seconds') }).positive('expected a number of seconds > 0').max(86_400).default(def);
+export const seconds = (def: number) =>
+  z.coerce
+    .number({ error: notANumber('expected a number of seconds') })
+    .positive('expected a number of seconds > 0')
+    .max(86_400)
+    .default(def);

@@ -1,11 +1,23 @@
 // Kafka clients for the labs: one factory with quiet, readable logging, resource helpers that always
 // disconnect, and topic creation that is safe to repeat.
-import { type Admin, type ITopicConfig, Kafka, type KafkaConfig, type LogEntry, Partitioners, type Producer, type ProducerConfig, logLevel } from 'kafkajs';
+import {
+  type Admin,
+  type ITopicConfig,
+  Kafka,
+  type KafkaConfig,
+  type LogEntry,
+  Partitioners,
+  type Producer,
+  type ProducerConfig,
+  logLevel,
+} from 'kafkajs';
 import { type Config, config } from './config.ts';
 import './kafkajs-warnings.ts';
+import { waitFor } from './wait.ts';
 
 // Transient states every client meets right after a broker starts; kafkajs retries them itself.
-const TRANSIENT = /coordinator is loading|coordinator is not available|no leader for this topic-partition|not the correct coordinator|Broker not connected|group is rebalancing/i;
+const TRANSIENT =
+  /coordinator is loading|coordinator is not available|no leader for this topic-partition|not the correct coordinator|Broker not connected|group is rebalancing/i;
 
 function logCreator() {
   return ({ namespace, level, log }: LogEntry) => {
@@ -13,7 +25,9 @@ function logCreator() {
     if (level > logLevel.WARN || TRANSIENT.test(`${message} ${error ?? ''}`)) return;
     // retries are bounded on purpose: a send that still fails is counted as failed, never lost silently
     if (message.startsWith('Limiting retries for the idempotent producer')) return;
-    console.error(`kafka ${level === logLevel.ERROR ? 'error' : 'warning'} [${namespace}] ${message}${error ? `: ${error}` : ''}`);
+    console.error(
+      `kafka ${level === logLevel.ERROR ? 'error' : 'warning'} [${namespace}] ${message}${error ? `: ${error}` : ''}`,
+    );
   };
 }
 
@@ -48,7 +62,11 @@ export function createProducer(kafka: Kafka, extra: ProducerConfig = {}): Produc
   });
 }
 
-export async function withProducer<T>(kafka: Kafka, f: (producer: Producer) => Promise<T>, extra: ProducerConfig = {}): Promise<T> {
+export async function withProducer<T>(
+  kafka: Kafka,
+  f: (producer: Producer) => Promise<T>,
+  extra: ProducerConfig = {},
+): Promise<T> {
   const producer = createProducer(kafka, extra);
   await producer.connect();
   try {
@@ -58,7 +76,12 @@ export async function withProducer<T>(kafka: Kafka, f: (producer: Producer) => P
   }
 }
 
-export type EnsureTopicsResult = { created: string[]; existing: string[]; grown: { topic: string; from: number; to: number }[]; warnings: string[] };
+export type EnsureTopicsResult = {
+  created: string[];
+  existing: string[];
+  grown: { topic: string; from: number; to: number }[];
+  warnings: string[];
+};
 
 /**
  * Creates missing topics; grows a topic that has fewer partitions than asked (Kafka cannot shrink one:
@@ -85,7 +108,9 @@ export async function ensureTopics(admin: Admin, specs: ITopicConfig[]): Promise
       await admin.createPartitions({ topicPartitions: [{ topic: spec.topic, count: want }] });
       result.grown.push({ topic: spec.topic, from: have, to: want });
     } else if (want < have) {
-      result.warnings.push(`topic ${spec.topic} has ${have} partitions, more than the ${want} asked: Kafka cannot remove partitions (delete the topic to start over)`);
+      result.warnings.push(
+        `topic ${spec.topic} has ${have} partitions, more than the ${want} asked: Kafka cannot remove partitions (delete the topic to start over)`,
+      );
     }
   }
   return result;
@@ -93,18 +118,18 @@ export async function ensureTopics(admin: Admin, specs: ITopicConfig[]): Promise
 
 /** Waits until the broker's metadata shows every partition of `topic` with a leader (new topics take a moment in KRaft). */
 export async function waitForTopic(admin: Admin, topic: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
   let last = '';
-  for (;;) {
-    try {
+  const r = await waitFor(
+    async () => {
       const meta = await admin.fetchTopicMetadata({ topics: [topic] });
       const parts = meta.topics[0]?.partitions ?? [];
-      if (parts.length > 0 && parts.every((p) => p.leader >= 0)) return;
       last = `${parts.length} partitions, some without a leader`;
-    } catch (e) {
-      last = (e as Error).message;
-    }
-    if (performance.now() > deadline) throw new Error(`topic ${topic} not ready after ${timeoutMs} ms: ${last}`);
-    await Bun.sleep(100);
-  }
+      return parts.length > 0 && parts.every((p) => p.leader >= 0);
+    },
+    { timeoutMs, intervalMs: 100 },
+  );
+  if (!r.ok)
+    throw new Error(
+      `topic ${topic} not ready after ${timeoutMs} ms: ${r.reason.includes('last error') ? r.reason : last}`,
+    );
 }

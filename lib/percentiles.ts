@@ -1,7 +1,16 @@
 // Small statistics the labs report: percentiles and the median of a sample, and evenly thinned
 // samples for plots. A leaf: results schemas and domain code both take these from here.
 
-export type Percentiles = { count: number; min: number; p50: number; p90: number; p99: number; p999: number; max: number; mean: number };
+export type Percentiles = {
+  count: number;
+  min: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+  mean: number;
+};
 
 /** Nearest-rank percentiles of `values` (which it does not modify). */
 export function percentiles(values: readonly number[]): Percentiles {

@@ -52,7 +52,12 @@ export function toMessages(batch: readonly Scheduled[], topics: Topics): TopicMe
 }
 
 /** Sends one batch with acks=all and records its delivery report; never throws. True when acked. */
-export async function sendBatch(producer: Producer, topics: Topics, batch: readonly Scheduled[], stats: DeliveryStats): Promise<boolean> {
+export async function sendBatch(
+  producer: Producer,
+  topics: Topics,
+  batch: readonly Scheduled[],
+  stats: DeliveryStats,
+): Promise<boolean> {
   stats.sent += batch.length;
   const t0 = performance.now();
   try {
@@ -66,7 +71,14 @@ export async function sendBatch(producer: Producer, topics: Topics, batch: reado
 }
 
 /** Sends a batch, and on ack adds it to `delivered`: what callers count and wait for is what Kafka holds. */
-function track(producer: Producer, topics: Topics, batch: Scheduled[], stats: DeliveryStats, delivered: Scheduled[], inflight: Set<Promise<void>>) {
+function track(
+  producer: Producer,
+  topics: Topics,
+  batch: Scheduled[],
+  stats: DeliveryStats,
+  delivered: Scheduled[],
+  inflight: Set<Promise<void>>,
+) {
   const p: Promise<void> = sendBatch(producer, topics, batch, stats)
     .then((ok) => {
       if (ok) delivered.push(...batch);

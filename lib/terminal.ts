@@ -7,8 +7,16 @@ export function table(rows: Record<string, string | number>[], title?: string): 
   const cell = (v: string | number | undefined) => (typeof v === 'number' ? fmt(v) : (v ?? ''));
   const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
   const line = (vals: (string | number | undefined)[]) =>
-    '  ' + vals.map((v, i) => (typeof v === 'number' ? cell(v).padStart(widths[i]!) : cell(v).padEnd(widths[i]!))).join('  ').trimEnd();
-  const out = [line(cols), '  ' + widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map((r) => line(cols.map((c) => r[c])))];
+    '  ' +
+    vals
+      .map((v, i) => (typeof v === 'number' ? cell(v).padStart(widths[i]!) : cell(v).padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  const out = [
+    line(cols),
+    '  ' + widths.map((w) => '─'.repeat(w)).join('  '),
+    ...rows.map((r) => line(cols.map((c) => r[c]))),
+  ];
   return (title ? `${title}\n` : '') + out.join('\n');
 }
 

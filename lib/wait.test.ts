@@ -25,7 +25,9 @@ describe('waitFor', () => {
 
 describe('waitUntil', () => {
   test('throws a WaitTimeout that names what it waited for', async () => {
-    const e = await waitUntil('the group to catch up', () => undefined, { timeoutMs: 10, intervalMs: 2 }).catch((x) => x);
+    const e = await waitUntil('the group to catch up', () => undefined, { timeoutMs: 10, intervalMs: 2 }).catch(
+      (x) => x,
+    );
     expect(e).toBeInstanceOf(WaitTimeout);
     expect(e.message).toStartWith('gave up waiting for the group to catch up: not ready after');
   });

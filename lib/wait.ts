@@ -34,7 +34,10 @@ export type WaitResult<T> = { ok: true; value: T; ms: number } | { ok: false; ms
  * Calls `probe` until it returns something other than undefined or false. A probe that throws counts
  * as "not yet"; its last error is named in the reason if the wait fails.
  */
-export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, opts: WaitOptions): Promise<WaitResult<T>> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  opts: WaitOptions,
+): Promise<WaitResult<T>> {
   const start = performance.now();
   const deadline = start + opts.timeoutMs;
   let lastError = '';
@@ -49,20 +52,32 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T
     const ms = performance.now() - start;
     const reason = opts.signal?.aborted ? 'stopped' : opts.abort?.();
     if (reason !== undefined) return { ok: false, ms, reason };
-    if (performance.now() >= deadline) return { ok: false, ms, reason: `not ready after ${seconds(ms)}${lastError ? ` (last error: ${lastError})` : ''}` };
+    if (performance.now() >= deadline)
+      return {
+        ok: false,
+        ms,
+        reason: `not ready after ${seconds(ms)}${lastError ? ` (last error: ${lastError})` : ''}`,
+      };
     await sleep(Math.min(opts.intervalMs ?? 100, Math.max(0, deadline - performance.now())), opts.signal);
   }
 }
 
 /** A wait that did not end well: what was awaited and why it ended. */
 export class WaitTimeout extends TxlabError {
-  constructor(readonly what: string, readonly reason: string) {
+  constructor(
+    readonly what: string,
+    readonly reason: string,
+  ) {
     super(`gave up waiting for ${what}: ${reason}`, { retriable: true });
   }
 }
 
 /** `waitFor` that returns the value, or throws a WaitTimeout naming `what`. */
-export async function waitUntil<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, opts: WaitOptions): Promise<T> {
+export async function waitUntil<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  opts: WaitOptions,
+): Promise<T> {
   const r = await waitFor(probe, opts);
   if (!r.ok) throw new WaitTimeout(what, r.reason);
   return r.value;

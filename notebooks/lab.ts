@@ -12,7 +12,12 @@ const never = <T>() => new Promise<T>(() => {});
  * The parsed results of one lab run. When the file is missing or does not match the schema, displays
  * what to do and never resolves, so the plots below stay blank rather than crash.
  */
-export async function loadRun<S extends z.ZodType>(file: Attachment, schema: S, lab: string, display: Display): Promise<z.infer<S>> {
+export async function loadRun<S extends z.ZodType>(
+  file: Attachment,
+  schema: S,
+  lab: string,
+  display: Display,
+): Promise<z.infer<S>> {
   // lab is "02-producer": the file is data/02-producer.json, written by `bun run lab:02`
   const rerun = `<code>bun run lab:${lab.slice(0, 2)}</code>, then <code>bun run notebooks:build</code> (or reload the preview)`;
   let raw: unknown;
@@ -24,7 +29,9 @@ export async function loadRun<S extends z.ZodType>(file: Attachment, schema: S, 
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    const box = callout(`<b><code>data/${lab}.json</code> does not match the lab's schema</b> (written by an older lab?). Re-run ${rerun}.`);
+    const box = callout(
+      `<b><code>data/${lab}.json</code> does not match the lab's schema</b> (written by an older lab?). Re-run ${rerun}.`,
+    );
     box.appendChild(document.createElement('pre')).textContent = z.prettifyError(parsed.error);
     display(box);
     return never();
@@ -34,7 +41,8 @@ export async function loadRun<S extends z.ZodType>(file: Attachment, schema: S, 
 
 export function callout(innerHTML: string): HTMLElement {
   const div = document.createElement('div');
-  div.style.cssText = 'max-width:640px;border-left:4px solid #e7040f;padding:0.5rem 1rem;background:color-mix(in srgb,#e7040f 8%,transparent);margin:1rem 0;';
+  div.style.cssText =
+    'max-width:640px;border-left:4px solid #e7040f;padding:0.5rem 1rem;background:color-mix(in srgb,#e7040f 8%,transparent);margin:1rem 0;';
   div.innerHTML = innerHTML;
   return div;
 }
@@ -81,7 +89,9 @@ export const code = (text: string) => Object.assign(document.createElement('code
 /** 12 345, 12.3, 0.0123: integers grouped, others to 3 significant digits. */
 export function num(x: number): string {
   if (Number.isInteger(x)) return x.toLocaleString('en-US').replace(/,/g, '\u2009');
-  return Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-US').replace(/,/g, '\u2009') : String(Number(x.toPrecision(3)));
+  return Math.abs(x) >= 1000
+    ? Math.round(x).toLocaleString('en-US').replace(/,/g, '\u2009')
+    : String(Number(x.toPrecision(3)));
 }
 
 export const ms = (x: number) => `${num(x)} ms`;
@@ -94,13 +104,23 @@ export function retention(value: string | undefined): string {
   if (value === undefined) return 'broker default';
   const v = Number(value);
   if (v < 0) return 'forever';
-  const units: [number, string][] = [[86_400_000, 'd'], [3_600_000, 'h'], [60_000, 'min'], [1000, 's']];
+  const units: [number, string][] = [
+    [86_400_000, 'd'],
+    [3_600_000, 'h'],
+    [60_000, 'min'],
+    [1000, 's'],
+  ];
   for (const [size, unit] of units) if (v >= size && v % size === 0) return `${v / size} ${unit}`;
   return `${v} ms`;
 }
 
 /** The run envelope every lab writes: id, timing and where it ran. */
-export function envelope(run: { run_id: string; started_at: string; ended_at: string; environment: { kafka_brokers: string[]; hostname: string; cpus: number; bun_version: string } }): [string, Cell][] {
+export function envelope(run: {
+  run_id: string;
+  started_at: string;
+  ended_at: string;
+  environment: { kafka_brokers: string[]; hostname: string; cpus: number; bun_version: string };
+}): [string, Cell][] {
   return [
     ['run id', code(run.run_id)],
     ['started', run.started_at.replace('T', ' ').replace(/\.\d+Z$/, 'Z')],

@@ -79,7 +79,9 @@ async function runBuild(): Promise<void> {
     publicDir: false,
     build: { outDir: OUT, emptyOutDir: true, rollupOptions: { input: inputs } },
   });
-  console.log(`notebooks: built ${inputs.length} pages into ${OUT}; open them offline with \`bun scripts/screenshot.ts\` or any static server`);
+  console.log(
+    `notebooks: built ${inputs.length} pages into ${OUT}; open them offline with \`bun scripts/screenshot.ts\` or any static server`,
+  );
 }
 
 async function runPreview(): Promise<void> {

@@ -6,7 +6,10 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 
-const { positionals, values } = parseArgs({ allowPositionals: true, options: { chromium: { type: 'string' }, height: { type: 'string', default: '3000' } } });
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { chromium: { type: 'string' }, height: { type: 'string', default: '3000' } },
+});
 const [page, out] = positionals;
 if (!page || !out) {
   console.error('usage: bun scripts/screenshot.ts <dist/…/page.html> <out.png> [--height <px>] [--chromium <path>]');
@@ -17,7 +20,8 @@ if (!existsSync(file)) {
   console.error(`screenshot: ${page} not found (run \`bun run notebooks:build\` first)`);
   process.exit(1);
 }
-const chromium = values.chromium ?? ['chromium', 'chromium-browser', 'google-chrome'].map((c) => Bun.which(c)).find(Boolean);
+const chromium =
+  values.chromium ?? ['chromium', 'chromium-browser', 'google-chrome'].map((c) => Bun.which(c)).find(Boolean);
 if (!chromium) {
   console.error('screenshot: no chromium on PATH; install it (apt-get install chromium) or pass --chromium <path>');
   process.exit(1);
@@ -31,7 +35,8 @@ const server = Bun.serve({
   port: 0,
   fetch(req) {
     const path = resolve(root, '.' + decodeURIComponent(new URL(req.url).pathname));
-    if (!path.startsWith(root) || !existsSync(path) || !statSync(path).isFile()) return new Response('not found', { status: 404 });
+    if (!path.startsWith(root) || !existsSync(path) || !statSync(path).isFile())
+      return new Response('not found', { status: 404 });
     return new Response(Bun.file(path));
   },
 });
@@ -43,10 +48,20 @@ try {
   const proc = Bun.spawn(
     [
       chromium,
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--hide-scrollbars',
-      `--user-data-dir=${profile}`, `--log-net-log=${netlog}`,
-      `--screenshot=${resolve(out)}`, `--window-size=1200,${Number(values.height) || 3000}`, '--virtual-time-budget=10000',
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--hide-scrollbars',
+      `--user-data-dir=${profile}`,
+      `--log-net-log=${netlog}`,
+      `--screenshot=${resolve(out)}`,
+      `--window-size=1200,${Number(values.height) || 3000}`,
+      '--virtual-time-budget=10000',
       url,
     ],
     { stdout: 'ignore', stderr: 'pipe' },
@@ -58,7 +73,9 @@ try {
   }
   const requests = pageRequests(readFileSync(netlog, 'utf8'), new URL(url).origin);
   const outside = requests.filter((u) => !/^\w+:\/\/(127\.0\.0\.1|localhost)[:/]/.test(u));
-  console.log(`screenshot: ${url} → ${out} (${requests.length} requests from the page, ${outside.length} outside localhost)`);
+  console.log(
+    `screenshot: ${url} → ${out} (${requests.length} requests from the page, ${outside.length} outside localhost)`,
+  );
   for (const u of outside) console.log(`  outside localhost: ${u}`);
   if (outside.length > 0) process.exitCode = 1;
 } finally {

@@ -1,16 +1,25 @@
 #!/usr/bin/env bash
-# The README's second command (`npm test`): install what is missing, type-check, and run the whole
-# suite with `bun test`. Unit tests need nothing; integration tests start the real engines themselves
-# (once for the run) and use random topic, group, table and task-queue names.
+# The README's second command (`npm test`): install what is missing, type-check, check the formatting,
+# and run the whole suite with `bun test`. Unit tests need nothing; integration tests run on the real
+# engines, which the preload (bunfig.toml) starts once for the run; each test isolates itself with a
+# random TXLAB_PREFIX. Test files run one after another: on two cores, parallel engine tests make each
+# other flaky.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export PATH="$PWD/node_modules/.bin:$PATH"
 tsc --noEmit -p .
 
-report=$(mktemp)
 status=0
-bun test --reporter=junit --reporter-outfile="$report" "$@" || status=$?
+# the formatter's verdict (Biome, line width 120); `npm run format` rewrites the files
+if ! biome format --log-level=none . >/dev/null 2>&1; then
+  echo "format: these files are not formatted (run: npm run format):" >&2
+  biome format . 2>&1 | grep -E '^\S+\.(ts|json) format' | sed 's/ format.*//; s/^/  /' >&2
+  status=1
+fi
+
+report=$(mktemp)
+bun test --timeout 120000 --reporter=junit --reporter-outfile="$report" "$@" || status=$?
 # one closing line in the plain form any CI reads: "tests: N passed, N failed, N skipped"
 if [ -s "$report" ]; then
   head -c 4096 "$report" | grep -m1 -o '<testsuites[^>]*>' | sed -E 's/.* tests="([0-9]+)".* failures="([0-9]+)" skipped="([0-9]+)".*/\1 \2 \3/' |

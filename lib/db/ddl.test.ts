@@ -2,24 +2,46 @@
 // so its files are held to SingleStore's rules here, and to the same columns as the MariaDB files
 // (which the integration tests run for real).
 import { describe, expect, test } from 'bun:test';
-import { COMMISSION_TYPES, CUSTOMER_TYPES, DeviceInfo, FAILURE_REASONS, MERCHANT_CATEGORIES, PAYMENT_METHODS, Status } from '../schema.ts';
+import {
+  COMMISSION_TYPES,
+  CUSTOMER_TYPES,
+  DeviceInfo,
+  FAILURE_REASONS,
+  MERCHANT_CATEGORIES,
+  PAYMENT_METHODS,
+  Status,
+} from '../schema.ts';
 import { TRANSACTION_COLUMNS } from '../sink/rows.ts';
 import { type TableDef, parseCreateTable } from './ddl.ts';
 import { DIALECTS, type Dialect } from './dialect.ts';
 import { migrationFiles } from './migrate.ts';
 
 const tables = (dialect: Dialect): Map<string, TableDef> =>
-  new Map(migrationFiles(dialect).flatMap((f) => f.statements).map((s) => parseCreateTable(s)).map((t) => [t.name, t]));
+  new Map(
+    migrationFiles(dialect)
+      .flatMap((f) => f.statements)
+      .map((s) => parseCreateTable(s))
+      .map((t) => [t.name, t]),
+  );
 const names = (t: TableDef) => t.columns.map((c) => c.name);
 const keyColumns = (t: TableDef, kind: string) => t.keys.filter((k) => k.kind === kind).flatMap((k) => k.columns);
 const uniqueKeys = (t: TableDef) => t.keys.filter((k) => k.kind === 'primary' || k.kind === 'unique');
 
 describe('the migration files', () => {
-  test.each(DIALECTS)('%s: every statement is a CREATE TABLE IF NOT EXISTS, so applying them twice is harmless', (dialect) => {
-    const files = migrationFiles(dialect);
-    expect(files.map((f) => f.name)).toEqual(['000_schema_migrations.sql', '001_transactions.sql', '002_aggregates.sql', '003_bulk_loads.sql']);
-    for (const s of files.flatMap((f) => f.statements)) expect(s).toMatch(/^CREATE (ROWSTORE )?(REFERENCE )?TABLE IF NOT EXISTS /);
-  });
+  test.each(DIALECTS)(
+    '%s: every statement is a CREATE TABLE IF NOT EXISTS, so applying them twice is harmless',
+    (dialect) => {
+      const files = migrationFiles(dialect);
+      expect(files.map((f) => f.name)).toEqual([
+        '000_schema_migrations.sql',
+        '001_transactions.sql',
+        '002_aggregates.sql',
+        '003_bulk_loads.sql',
+      ]);
+      for (const s of files.flatMap((f) => f.statements))
+        expect(s).toMatch(/^CREATE (ROWSTORE )?(REFERENCE )?TABLE IF NOT EXISTS /);
+    },
+  );
 
   test('both dialects define the same tables with the same columns in the same order', () => {
     const [mysql, singlestore] = [tables('mysql'), tables('singlestore')];
@@ -33,8 +55,10 @@ describe('the migration files', () => {
 
   test.each(DIALECTS)('%s: money is BIGINT, never a float', (dialect) => {
     const t = tables(dialect).get('transactions')!;
-    for (const col of ['amount', 'commission_amount', 'vat_amount', 'total_amount']) expect(t.columns.find((c) => c.name === col)!.type).toBe('BIGINT');
-    for (const [, table] of tables(dialect)) for (const c of table.columns) expect(c.type).not.toMatch(/FLOAT|DOUBLE|REAL/);
+    for (const col of ['amount', 'commission_amount', 'vat_amount', 'total_amount'])
+      expect(t.columns.find((c) => c.name === col)!.type).toBe('BIGINT');
+    for (const [, table] of tables(dialect))
+      for (const c of table.columns) expect(c.type).not.toMatch(/FLOAT|DOUBLE|REAL/);
   });
 
   test.each(DIALECTS)('%s: ENUM columns list exactly the values of the event schema', (dialect) => {
@@ -100,7 +124,8 @@ describe('the SingleStore dialect', () => {
   });
 
   test('uses only the fractional-second precisions SingleStore has (0 or 6)', () => {
-    for (const [, table] of all) for (const c of table.columns) expect(c.type).not.toMatch(/^(DATETIME|TIMESTAMP)\((?!6\))/);
+    for (const [, table] of all)
+      for (const c of table.columns) expect(c.type).not.toMatch(/^(DATETIME|TIMESTAMP)\((?!6\))/);
   });
 
   test('keeps the small, hot aggregate tables in rowstore', () => {

@@ -9,7 +9,10 @@ describe('the dialect of a server', () => {
   });
 
   test('SingleStore names itself in version_comment, behind a MySQL-looking version', () => {
-    const s = { version: '5.7.32', comment: 'SingleStoreDB source distribution (compatible; MySQL Enterprise & MySQL Commercial)' };
+    const s = {
+      version: '5.7.32',
+      comment: 'SingleStoreDB source distribution (compatible; MySQL Enterprise & MySQL Commercial)',
+    };
     expect(dialectOf(s)).toBe('singlestore');
     expect(dialectOf({ version: '5.7.32', comment: 'MemSQL source distribution' })).toBe('singlestore');
     expect(serverName({ ...s, singlestoreVersion: '8.9.3' })).toBe('SingleStore 8.9.3 (MySQL 5.7.32)');

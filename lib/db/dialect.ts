@@ -10,7 +10,8 @@ export function dialectOf(server: { version: string; comment: string }): Dialect
 
 /** A short human name for the server, e.g. `MariaDB 10.11.19` or `SingleStore 8.9.3 (MySQL 5.7.32)`. */
 export function serverName(server: { version: string; comment: string; singlestoreVersion?: string }): string {
-  if (dialectOf(server) === 'singlestore') return `SingleStore ${server.singlestoreVersion ?? '?'} (MySQL ${server.version})`;
+  if (dialectOf(server) === 'singlestore')
+    return `SingleStore ${server.singlestoreVersion ?? '?'} (MySQL ${server.version})`;
   const m = server.version.match(/^([\d.]+)-MariaDB/i);
   return m ? `MariaDB ${m[1]}` : `MySQL ${server.version}`;
 }

@@ -8,21 +8,33 @@ import { dbTarget, poolOptions } from './connect.ts';
 export function tsvField(v: string | number | bigint | null): string {
   if (v === null) return '\\N';
   if (typeof v !== 'string') return String(v);
-  return v.replace(/[\\\t\n\r\0]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\0'));
+  return v.replace(/[\\\t\n\r\0]/g, (c) =>
+    c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\0',
+  );
 }
 
 const CHUNK = 1 << 20;
 
 /** Loads `tsv` (one row per line, columns in `columns` order) into `table`; returns the rows loaded. */
-export async function loadDataInfile(url: string, table: string, columns: readonly string[], tsv: Buffer): Promise<number> {
+export async function loadDataInfile(
+  url: string,
+  table: string,
+  columns: readonly string[],
+  tsv: Buffer,
+): Promise<number> {
   const conn = await mysql.createConnection({
     ...poolOptions(dbTarget(url), 1),
-    infileStreamFactory: () => Readable.from((function* () {
-      for (let i = 0; i < tsv.length; i += CHUNK) yield tsv.subarray(i, i + CHUNK);
-    })()),
+    infileStreamFactory: () =>
+      Readable.from(
+        (function* () {
+          for (let i = 0; i < tsv.length; i += CHUNK) yield tsv.subarray(i, i + CHUNK);
+        })(),
+      ),
   });
   try {
-    const [res] = await conn.query<ResultSetHeader>(`LOAD DATA LOCAL INFILE 'rows.tsv' INTO TABLE ${table} (${columns.join(',')})`);
+    const [res] = await conn.query<ResultSetHeader>(
+      `LOAD DATA LOCAL INFILE 'rows.tsv' INTO TABLE ${table} (${columns.join(',')})`,
+    );
     return res.affectedRows;
   } finally {
     await conn.end().catch(() => {});

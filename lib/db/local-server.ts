@@ -45,20 +45,54 @@ export function localMariadb(dir: string, port: number): LocalServer {
       const installed = join(dir, 'installed');
       if (!existsSync(installed)) {
         mkdirSync(dataDir, { recursive: true });
-        const install = Bun.spawn([tool('mariadb-install-db'), '--no-defaults', `--datadir=${dataDir}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...asRoot(), ...SMALL], { stdout: 'ignore', stderr: 'pipe' });
-        if ((await install.exited) !== 0) throw new Error(`mariadb-install-db for ${dataDir} failed: ${(await new Response(install.stderr).text()).slice(-500)}`);
+        const install = Bun.spawn(
+          [
+            tool('mariadb-install-db'),
+            '--no-defaults',
+            `--datadir=${dataDir}`,
+            '--auth-root-authentication-method=normal',
+            '--skip-test-db',
+            ...asRoot(),
+            ...SMALL,
+          ],
+          { stdout: 'ignore', stderr: 'pipe' },
+        );
+        if ((await install.exited) !== 0)
+          throw new Error(
+            `mariadb-install-db for ${dataDir} failed: ${(await new Response(install.stderr).text()).slice(-500)}`,
+          );
         writeFileSync(installed, `${new Date().toISOString()}\n`);
       }
-      if (await answers()) throw new Error(`port ${port} already answers as a database server: stop it, or choose other ports`);
+      if (await answers())
+        throw new Error(`port ${port} already answers as a database server: stop it, or choose other ports`);
       proc = Bun.spawn(
-        [tool('mariadbd'), '--no-defaults', `--datadir=${dataDir}`, `--socket=${join(dir, 'mariadb.sock')}`, `--port=${port}`, '--bind-address=127.0.0.1', ...asRoot(), '--skip-name-resolve', ...SMALL, `--log-error=${join(dir, 'error.log')}`, `--pid-file=${join(dir, 'mariadb.pid')}`],
+        [
+          tool('mariadbd'),
+          '--no-defaults',
+          `--datadir=${dataDir}`,
+          `--socket=${join(dir, 'mariadb.sock')}`,
+          `--port=${port}`,
+          '--bind-address=127.0.0.1',
+          ...asRoot(),
+          '--skip-name-resolve',
+          ...SMALL,
+          `--log-error=${join(dir, 'error.log')}`,
+          `--pid-file=${join(dir, 'mariadb.pid')}`,
+        ],
         { stdout: 'ignore', stderr: 'ignore' },
       );
       const started = proc;
-      await waitUntil(`MariaDB on port ${port} (log: ${join(dir, 'error.log')})`, async () => {
-        if (started.exitCode !== null) throw new Error(`mariadbd on port ${port} exited with code ${started.exitCode}: see ${join(dir, 'error.log')}`);
-        return answers();
-      }, { timeoutMs: 30_000, intervalMs: 100 });
+      await waitUntil(
+        `MariaDB on port ${port} (log: ${join(dir, 'error.log')})`,
+        async () => {
+          if (started.exitCode !== null)
+            throw new Error(
+              `mariadbd on port ${port} exited with code ${started.exitCode}: see ${join(dir, 'error.log')}`,
+            );
+          return answers();
+        },
+        { timeoutMs: 30_000, intervalMs: 100 },
+      );
     },
     async stop() {
       proc?.kill('SIGTERM');

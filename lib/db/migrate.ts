@@ -22,7 +22,12 @@ export function migrationFiles(dialect: Dialect, dir = join(SQL_DIR, dialect)): 
     .sort()
     .map((name) => {
       const text = readFileSync(join(dir, name), 'utf8');
-      return { name, text, checksum: createHash('sha256').update(text).digest('hex'), statements: splitStatements(text) };
+      return {
+        name,
+        text,
+        checksum: createHash('sha256').update(text).digest('hex'),
+        statements: splitStatements(text),
+      };
     });
 }
 
@@ -40,10 +45,15 @@ export async function migrate(db: Db): Promise<MigrationReport> {
       try {
         await db.pool.query(statement);
       } catch (e) {
-        throw new Error(`db: migration ${id} failed on ${db.server}: ${(e as Error).message}\n  in: ${statement.slice(0, 200)}`);
+        throw new Error(
+          `db: migration ${id} failed on ${db.server}: ${(e as Error).message}\n  in: ${statement.slice(0, 200)}`,
+        );
       }
     }
-    await db.pool.query('INSERT IGNORE INTO schema_migrations (name, checksum, applied_at) VALUES (?, ?, UTC_TIMESTAMP())', [id, file.checksum]);
+    await db.pool.query(
+      'INSERT IGNORE INTO schema_migrations (name, checksum, applied_at) VALUES (?, ?, UTC_TIMESTAMP())',
+      [id, file.checksum],
+    );
     report.applied.push(id);
   }
   return report;
@@ -62,6 +72,7 @@ async function recordedMigrations(db: Db): Promise<Map<string, string>> {
 /** One line for a lab's output: what the migration did. */
 export function describeMigration(r: MigrationReport): string {
   const parts = [r.applied.length ? `applied ${r.applied.join(', ')}` : 'schema up to date'];
-  if (r.changed.length) parts.push(`changed since applied (not re-run; add a new file instead): ${r.changed.join(', ')}`);
+  if (r.changed.length)
+    parts.push(`changed since applied (not re-run; add a new file instead): ${r.changed.join(', ')}`);
   return parts.join('; ');
 }

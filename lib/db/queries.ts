@@ -13,6 +13,7 @@ export function namedQueries(): Map<string, NamedQuery> {
 
 export function namedQuery(name: string): NamedQuery {
   const q = namedQueries().get(name);
-  if (!q) throw new Error(`sql: no query named ${name} in sql/queries.sql (have: ${[...namedQueries().keys()].join(', ')})`);
+  if (!q)
+    throw new Error(`sql: no query named ${name} in sql/queries.sql (have: ${[...namedQueries().keys()].join(', ')})`);
   return q;
 }

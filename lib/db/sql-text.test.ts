@@ -10,18 +10,20 @@ describe('splitStatements', () => {
       ;`;
     expect(splitStatements(text)).toEqual([
       "CREATE TABLE a (x INT COMMENT 'one; two')",
-      'SELECT "a;b", `c;d` FROM a /*hint*/ WHERE x = \'it\'\'s\'',
+      "SELECT \"a;b\", `c;d` FROM a /*hint*/ WHERE x = 'it''s'",
     ]);
   });
 
   test('reports an unterminated quote with its position', () => {
-    expect(() => splitStatements("SELECT 'oops")).toThrow('unterminated \' quote at character 7');
+    expect(() => splitStatements("SELECT 'oops")).toThrow("unterminated ' quote at character 7");
   });
 });
 
 describe('named queries', () => {
   test('parses name, description, indexes and one statement per query', () => {
-    const q = parseNamedQueries('-- preamble\n-- name: a\n-- what: first\n-- index: i1, PRIMARY\nSELECT 1 FROM t /*hint*/;\n\n-- name: a.agg\nSELECT 2;\n');
+    const q = parseNamedQueries(
+      '-- preamble\n-- name: a\n-- what: first\n-- index: i1, PRIMARY\nSELECT 1 FROM t /*hint*/;\n\n-- name: a.agg\nSELECT 2;\n',
+    );
     expect([...q.values()]).toEqual([
       { name: 'a', what: 'first', indexes: ['i1', 'PRIMARY'], sql: 'SELECT 1 FROM t /*hint*/' },
       { name: 'a.agg', what: '', indexes: [], sql: 'SELECT 2' },

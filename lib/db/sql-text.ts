@@ -45,7 +45,8 @@ function closingQuote(text: string, start: number): number {
   for (let i = start + 1; i < text.length; i++) {
     if (text[i] === '\\' && q !== '`') i++;
     else if (text[i] === q) {
-      if (text[i + 1] === q) i++; // '' inside '...'
+      if (text[i + 1] === q)
+        i++; // '' inside '...'
       else return i;
     }
   }
@@ -74,7 +75,10 @@ export function parseNamedQueries(text: string): Map<string, NamedQuery> {
     queries.set(name, {
       name,
       what: meta('what') ?? '',
-      indexes: (meta('index') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+      indexes: (meta('index') ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
       sql: statements[0]!,
     });
   }

@@ -3,14 +3,15 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { purchase } from '../fixtures/fraud.ts';
 import { createKafka, waitForTopic, withAdmin } from '../kafka.ts';
+import { waitForCaughtUp } from '../lag.ts';
 import { waitUntil } from '../wait.ts';
 import type { Transaction } from '../schema.ts';
 import { useEngines } from '../testing/engines.ts';
 import { type ConsumerStats, runFraudConsumer } from './consumer.ts';
-import { RiskEngine, engineOptions } from './engine.ts';
-import { ReviewLauncher } from './launcher.ts';
-import { policyFrom } from './policy.ts';
-import { type FraudTestEnv, setupFraudTestEnv, startTestWorker } from './testing.ts';
+import { RiskEngine, engineOptions } from './detect/engine.ts';
+import { ReviewLauncher } from './review/launcher.ts';
+import { policyFrom } from './detect/policy.ts';
+import { type FraudTestEnv, setupFraudTestEnv, startTestWorker } from './review/testing.ts';
 
 useEngines('kafka', 'db', 'temporal');
 
@@ -38,10 +39,22 @@ describe('fraud consumer', () => {
   test('reviews the risky transactions of a burst once each, even when one is delivered twice', async () => {
     // five purchases in four seconds, happening now: the fifth trips the velocity rule
     const start = Date.now() - 5_000;
-    const burst = [0, 1, 2, 3, 4].map((s) => ({ ...purchase({ customer: 'cust_301' }), timestamp: new Date(start + s * 1000).toISOString() }));
+    const burst = [0, 1, 2, 3, 4].map((s) => ({
+      ...purchase({ customer: 'cust_301' }),
+      timestamp: new Date(start + s * 1000).toISOString(),
+    }));
     const old = { ...purchase({ customer: 'cust_302' }), timestamp: new Date(start - 3_600_000).toISOString() }; // an hour old
-    const oldBurst = [0, 1, 2, 3, 4].map((s) => ({ ...old, transaction_id: crypto.randomUUID(), timestamp: new Date(Date.parse(old.timestamp) + s * 1000).toISOString() }));
-    const send = (txs: Transaction[]) => t.producer.send({ topic, acks: -1, messages: txs.map((tx) => ({ key: tx.customer_id, value: JSON.stringify(tx) })) });
+    const oldBurst = [0, 1, 2, 3, 4].map((s) => ({
+      ...old,
+      transaction_id: crypto.randomUUID(),
+      timestamp: new Date(Date.parse(old.timestamp) + s * 1000).toISOString(),
+    }));
+    const send = (txs: Transaction[]) =>
+      t.producer.send({
+        topic,
+        acks: -1,
+        messages: txs.map((tx) => ({ key: tx.customer_id, value: JSON.stringify(tx) })),
+      });
     await send([...burst, burst[4]!, ...oldBurst]); // the fifth twice: a redelivery
     await t.producer.send({ topic, messages: [{ key: 'cust_303', value: '{"not": "a transaction"}' }] });
 
@@ -60,12 +73,15 @@ describe('fraud consumer', () => {
         maxEventAgeMs: 300_000,
         fromBeginning: true,
       });
-      await waitUntil('all 12 messages', async () => (stats!.consumed === 12 ? true : undefined), { timeoutMs: 30_000 });
+      await waitUntil('all 12 messages', async () => (stats!.consumed === 12 ? true : undefined), {
+        timeoutMs: 30_000,
+      });
       expect(await launcher.drain(30_000)).toBe(0);
       // offsets are committed after the reviews started: the group reaches the end of both partitions
       // (kafkajs commits after the batch returns, so the last commit may trail the last message a little)
-      const committedSum = async () => (await withAdmin(t.kafka, (admin) => admin.fetchOffsets({ groupId: group, topics: [topic] })))[0]!.partitions.reduce((s, p) => s + Math.max(0, Number(p.offset)), 0);
-      expect(await waitUntil('the group to commit all 12 offsets', async () => ((await committedSum()) === 12 ? 12 : undefined), { timeoutMs: 10_000, intervalMs: 100 })).toBe(12);
+      await withAdmin(t.kafka, (admin) => waitForCaughtUp(admin, group, topic, { timeoutMs: 10_000, intervalMs: 100 }));
+      const committed = await withAdmin(t.kafka, (admin) => admin.fetchOffsets({ groupId: group, topics: [topic] }));
+      expect(committed[0]!.partitions.reduce((s, p) => s + Number(p.offset), 0)).toBe(12);
     } finally {
       await consumer.disconnect();
     }

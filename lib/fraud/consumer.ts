@@ -5,10 +5,10 @@
 // (a replay, a backlog from yesterday) only warm the rules' state: nobody reviews last week's coffee.
 import type { Consumer, EachBatchPayload } from 'kafkajs';
 import { decodeTransaction, type Transaction } from '../schema.ts';
-import type { Assessment, RiskEngine } from './engine.ts';
-import type { ReviewLauncher } from './launcher.ts';
-import { reviewInput } from './policy.ts';
-import type { Policy } from './review.ts';
+import type { Assessment, RiskEngine } from './detect/engine.ts';
+import type { ReviewLauncher } from './review/launcher.ts';
+import { reviewInput } from './detect/policy.ts';
+import type { Policy } from './review/schemas.ts';
 
 export type ConsumerStats = {
   consumed: number;
@@ -48,7 +48,14 @@ export async function runFraudConsumer(o: FraudConsumerOptions): Promise<Consume
   await o.consumer.run({
     autoCommit: true,
     eachBatchAutoResolve: false,
-    eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload) => {
+    eachBatch: async ({
+      batch,
+      resolveOffset,
+      heartbeat,
+      isRunning,
+      isStale,
+      commitOffsetsIfNecessary,
+    }: EachBatchPayload) => {
       for (const m of batch.messages) {
         if (!isRunning() || isStale() || o.signal?.aborted) break;
         stats.consumed++;

@@ -23,7 +23,13 @@ const FAILURE_WEIGHTS = [
   ['issuer_unavailable', 10],
   ['suspected_fraud', 5],
 ] as const;
-const RISK_WEIGHTS = [[1, 40], [2, 30], [3, 15], [4, 10], [5, 5]] as const;
+const RISK_WEIGHTS = [
+  [1, 40],
+  [2, 30],
+  [3, 15],
+  [4, 10],
+  [5, 5],
+] as const;
 
 /** Jitter around a city centre: about ±5 km, so locations look real but stay in town. */
 const jitter = (rng: Rng, x: number) => Math.round((x + uniform(rng, -0.05, 0.05)) * 1e4) / 1e4;

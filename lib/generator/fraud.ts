@@ -26,7 +26,10 @@ export function planFraud(world: World, rng: Rng, pattern: FraudPattern, startMs
       return Array.from({ length: intBetween(rng, 5, 7) }, (_, i) => {
         if (i > 0) t += uniform(rng, 3_000, 12_000);
         const amount = logNormal(rng, customer.medianAmount * 0.8, 0.3);
-        return { labeled: true, draw: { ...base, merchant: pick(rng, world.merchants), timeMs: t, amount, method: 'online' } };
+        return {
+          labeled: true,
+          draw: { ...base, merchant: pick(rng, world.merchants), timeMs: t, amount, method: 'online' },
+        };
       });
     }
     case 'high_value_streak': {
@@ -35,13 +38,28 @@ export function planFraud(world: World, rng: Rng, pattern: FraudPattern, startMs
       return Array.from({ length: intBetween(rng, 3, 4) }, (_, i) => {
         if (i > 0) t += uniform(rng, 60_000, 600_000);
         const amount = uniform(rng, HIGH_VALUE * 1.2, HIGH_VALUE * 4);
-        return { labeled: true, draw: { ...base, merchant: pick(rng, world.merchants), timeMs: t, amount, method: pick(rng, ['pos', 'online'] as const) } };
+        return {
+          labeled: true,
+          draw: {
+            ...base,
+            merchant: pick(rng, world.merchants),
+            timeMs: t,
+            amount,
+            method: pick(rng, ['pos', 'online'] as const),
+          },
+        };
       });
     }
     case 'impossible_travel': {
       // an ordinary purchase at home, then minutes later one from another country on a device never seen
       const far = pick(rng, FAR_CITIES);
-      const home: Draw = { ...base, merchant: pick(rng, world.merchants), timeMs: startMs, amount: logNormal(rng, customer.medianAmount, 0.4), method: pick(rng, customer.methods) };
+      const home: Draw = {
+        ...base,
+        merchant: pick(rng, world.merchants),
+        timeMs: startMs,
+        amount: logNormal(rng, customer.medianAmount, 0.4),
+        method: pick(rng, customer.methods),
+      };
       const jump: Draw = {
         customer,
         device: newDevice(world.faker, rng),
@@ -51,12 +69,26 @@ export function planFraud(world: World, rng: Rng, pattern: FraudPattern, startMs
         amount: logNormal(rng, customer.medianAmount * 1.5, 0.3),
         method: 'online',
       };
-      return [{ labeled: false, draw: home }, { labeled: true, draw: jump }];
+      return [
+        { labeled: false, draw: home },
+        { labeled: true, draw: jump },
+      ];
     }
     case 'amount_outlier': {
       // one purchase 15–40× the customer's usual amount
       const amount = customer.medianAmount * uniform(rng, 15, 40);
-      return [{ labeled: true, draw: { ...base, merchant: pick(rng, world.merchants), timeMs: startMs, amount, method: pick(rng, customer.methods) } }];
+      return [
+        {
+          labeled: true,
+          draw: {
+            ...base,
+            merchant: pick(rng, world.merchants),
+            timeMs: startMs,
+            amount,
+            method: pick(rng, customer.methods),
+          },
+        },
+      ];
     }
   }
 }

@@ -21,7 +21,9 @@ describe('the generator', () => {
       const a = new TransactionGenerator(options());
       const b = new TransactionGenerator(options());
       expect(take(a.stream(MIDNIGHT, 5), 2000)).toEqual(take(b.stream(MIDNIGHT, 5), 2000));
-      expect(a.backfill(500, MIDNIGHT - 7 * 86_400_000, MIDNIGHT)).toEqual(b.backfill(500, MIDNIGHT - 7 * 86_400_000, MIDNIGHT));
+      expect(a.backfill(500, MIDNIGHT - 7 * 86_400_000, MIDNIGHT)).toEqual(
+        b.backfill(500, MIDNIGHT - 7 * 86_400_000, MIDNIGHT),
+      );
     });
     test('a different seed produces a different stream', () => {
       const a = take(new TransactionGenerator(options()).stream(MIDNIGHT, 5), 10);
@@ -94,12 +96,20 @@ describe('the generator', () => {
 
     test('every fraud pattern occurs and labels stay out of the event', () => {
       const patterns = new Set(events.flatMap((e) => (e.label ? [e.label.pattern] : [])));
-      expect([...patterns].sort()).toEqual(['amount_outlier', 'high_value_streak', 'impossible_travel', 'velocity_burst']);
+      expect([...patterns].sort()).toEqual([
+        'amount_outlier',
+        'high_value_streak',
+        'impossible_travel',
+        'velocity_burst',
+      ]);
       for (const { event } of events) expect(Object.keys(event)).not.toContain('label');
     });
 
     test('a velocity burst is at least 5 events of one customer within 60 s', () => {
-      const bursts = Map.groupBy(events.filter((e) => e.label?.pattern === 'velocity_burst'), (e) => e.label!.instance);
+      const bursts = Map.groupBy(
+        events.filter((e) => e.label?.pattern === 'velocity_burst'),
+        (e) => e.label!.instance,
+      );
       expect(bursts.size).toBeGreaterThan(10);
       for (const burst of bursts.values()) {
         if (burst[0]!.timeMs > end - 120_000) continue; // the stream was cut before this burst ended

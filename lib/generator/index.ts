@@ -120,7 +120,12 @@ export class TransactionGenerator {
   private emit(draw: Draw, fraud: Pick<Pending, 'pattern' | 'instance'> | null): Scheduled {
     const event = makeTransaction(this.content, draw, this.options.declinedRate);
     const label = fraud
-      ? { transaction_id: event.transaction_id, customer_id: event.customer_id, pattern: fraud.pattern, instance: fraud.instance }
+      ? {
+          transaction_id: event.transaction_id,
+          customer_id: event.customer_id,
+          pattern: fraud.pattern,
+          instance: fraud.instance,
+        }
       : null;
     return { event, label, timeMs: draw.timeMs };
   }

@@ -37,9 +37,24 @@ export type Merchant = { id: string; name: string; category: MerchantCategory; c
 
 export type World = { customers: Customer[]; merchants: Merchant[]; faker: Faker; rng: Rng };
 
-const OS_WEIGHTS = [['Android', 55], ['iOS', 35], ['Windows', 6], ['macOS', 4]] as const;
-const CATEGORY_WEIGHTS = [['retail', 40], ['food_service', 30], ['transportation', 15], ['entertainment', 10], ['government', 5]] as const;
-const CUSTOMER_TYPE_WEIGHTS = [['individual', 80], ['business', 15], ['CIP', 5]] as const;
+const OS_WEIGHTS = [
+  ['Android', 55],
+  ['iOS', 35],
+  ['Windows', 6],
+  ['macOS', 4],
+] as const;
+const CATEGORY_WEIGHTS = [
+  ['retail', 40],
+  ['food_service', 30],
+  ['transportation', 15],
+  ['entertainment', 10],
+  ['government', 5],
+] as const;
+const CUSTOMER_TYPE_WEIGHTS = [
+  ['individual', 80],
+  ['business', 15],
+  ['CIP', 5],
+] as const;
 
 export function newDevice(faker: Faker, rng: Rng): DeviceInfo {
   return {

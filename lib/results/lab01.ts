@@ -37,9 +37,16 @@ export const Lab01Result = RunEnvelope.extend({
   }),
   samples: z.object({
     topics: z.array(TopicDescription),
-    partition_counts: z.array(z.object({ partition: z.number().int(), keys: z.number().int(), messages: z.number().int() })),
+    partition_counts: z.array(
+      z.object({ partition: z.number().int(), keys: z.number().int(), messages: z.number().int() }),
+    ),
     key_placement: z.array(
-      z.object({ key: z.string(), partitions: z.array(z.number().int()), expected_partition: z.number().int(), messages: z.number().int() }),
+      z.object({
+        key: z.string(),
+        partitions: z.array(z.number().int()),
+        expected_partition: z.number().int(),
+        messages: z.number().int(),
+      }),
     ),
   }),
 });

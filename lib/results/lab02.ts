@@ -51,7 +51,9 @@ export const Lab02Result = RunEnvelope.extend({
     /** send → ack latency per message, ms (at most 5k, evenly subsampled) */
     produce_latency_ms: z.array(z.number()),
     /** one point a second during the live phase */
-    progress: z.array(z.object({ t_s: z.number(), sent: z.number().int(), acked: z.number().int(), rate_per_s: z.number() })),
+    progress: z.array(
+      z.object({ t_s: z.number(), sent: z.number().int(), acked: z.number().int(), rate_per_s: z.number() }),
+    ),
   }),
 });
 export type Lab02Result = z.infer<typeof Lab02Result>;

@@ -2,7 +2,11 @@
 import { z } from 'zod';
 import { Percentiles, RunEnvelope } from './common.ts';
 
-const Reasons = z.object({ oversized: z.number().int(), malformed_json: z.number().int(), schema_violation: z.number().int() });
+const Reasons = z.object({
+  oversized: z.number().int(),
+  malformed_json: z.number().int(),
+  schema_violation: z.number().int(),
+});
 
 export const Lab03Result = RunEnvelope.extend({
   lab: z.literal('03-sink'),

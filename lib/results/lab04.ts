@@ -25,7 +25,12 @@ export const Lab04Result = RunEnvelope.extend({
       table_rows: z.number().int(),
       window: z.object({ from: z.iso.datetime(), to: z.iso.datetime() }),
     }),
-    distribution: z.object({ partitions: z.number().int(), min: z.number().int(), max: z.number().int(), skew: z.number() }),
+    distribution: z.object({
+      partitions: z.number().int(),
+      min: z.number().int(),
+      max: z.number().int(),
+      skew: z.number(),
+    }),
     /** where the loaded events end: every query window ends here */
     anchor: z.iso.datetime(),
     queries: z.array(
@@ -55,7 +60,14 @@ export const Lab04Result = RunEnvelope.extend({
         rows: z.number().int(),
         skew: z.number(),
         leaves: z.array(z.object({ leaf: z.string(), port: z.number().int(), rows: z.number().int() })),
-        queries: z.array(z.object({ query: z.string(), question: z.string(), selects_per_leaf: z.array(z.number().int()), latency_ms: Percentiles })),
+        queries: z.array(
+          z.object({
+            query: z.string(),
+            question: z.string(),
+            selects_per_leaf: z.array(z.number().int()),
+            latency_ms: Percentiles,
+          }),
+        ),
       })
       .nullable(),
     interrupted: z.boolean(),
@@ -63,7 +75,14 @@ export const Lab04Result = RunEnvelope.extend({
   samples: z.object({
     /** the same customer ids under KEY(customer_id) with other partition counts (MariaDB only) */
     key_spread: z.array(z.object({ partitions: z.number().int(), rows: z.array(z.number().int()), skew: z.number() })),
-    partition_rows: z.array(z.object({ partition: z.string(), rows: z.number().int(), customers: z.number().int().nullable(), host: z.string().nullable() })),
+    partition_rows: z.array(
+      z.object({
+        partition: z.string(),
+        rows: z.number().int(),
+        customers: z.number().int().nullable(),
+        host: z.string().nullable(),
+      }),
+    ),
     /** per-run latency, ms, per query and variant */
     latencies: z.array(z.object({ query: z.string(), variant: z.enum(VARIANTS), ms: z.array(z.number()) })),
     plans: z.array(z.object({ query: z.string(), variant: z.enum(['indexed', 'no_index']), plan: z.string() })),

@@ -1,9 +1,7 @@
 // Shape of data/05-fraud.json.
 import { z } from 'zod';
 import { FRAUD_PATTERNS } from '../generator/types.ts';
-import { OUTCOMES } from '../fraud/score.ts';
-import { RULE_NAMES } from '../fraud/rules/types.ts';
-import { DECIDED_BY, VERDICTS } from '../fraud/review.ts';
+import { DECIDED_BY, OUTCOMES, RULE_NAMES, VERDICTS } from '../fraud/vocabulary.ts';
 import { Percentiles, RunEnvelope } from './common.ts';
 
 const ratio = z.number().min(0).max(1).nullable();
@@ -49,7 +47,13 @@ export const Lab05Result = RunEnvelope.extend({
       reviewed: z.number().int(),
       dropped_on_rebalance: z.number().int(),
     }),
-    reviews: z.object({ started: z.number().int(), duplicates: z.number().int(), completed: z.number().int(), failed: z.number().int(), pending: z.number().int() }),
+    reviews: z.object({
+      started: z.number().int(),
+      duplicates: z.number().int(),
+      completed: z.number().int(),
+      failed: z.number().int(),
+      pending: z.number().int(),
+    }),
     verdicts: z.object({
       by_verdict: z.record(z.enum(VERDICTS), z.number().int()),
       by_decider: z.record(z.enum(DECIDED_BY), z.number().int()),
@@ -94,9 +98,16 @@ export const Lab05Result = RunEnvelope.extend({
           instance_recall: ratio,
         }),
       ),
-      rules: z.array(z.object({ rule: z.enum(RULE_NAMES), fired: z.number().int(), on_fraud: z.number().int(), on_own_pattern: z.number().int() })),
+      rules: z.array(
+        z.object({
+          rule: z.enum(RULE_NAMES),
+          fired: z.number().int(),
+          on_fraud: z.number().int(),
+          on_own_pattern: z.number().int(),
+        }),
+      ),
     }),
-    /** the activity-attempt log against the server's histories (lib/fraud/audit.ts) */
+    /** the activity-attempt log against the server's histories (lib/fraud/review/audit.ts) */
     activities: z.object({
       attempts: z.number().int(),
       activities: z.number().int(),
@@ -113,7 +124,14 @@ export const Lab05Result = RunEnvelope.extend({
       restarted_at_s: z.number().nullable(),
       ready_again_at_s: z.number().nullable(),
     }),
-    analyst: z.object({ transaction_id: z.string(), workflow_id: z.string(), at_s: z.number(), final_verdict: z.string().nullable() }).nullable(),
+    analyst: z
+      .object({
+        transaction_id: z.string(),
+        workflow_id: z.string(),
+        at_s: z.number(),
+        final_verdict: z.string().nullable(),
+      })
+      .nullable(),
     interrupted: z.boolean(),
   }),
   samples: z.object({
@@ -133,7 +151,13 @@ export const Lab05Result = RunEnvelope.extend({
         worker_up: z.boolean(),
       }),
     ),
-    events: z.array(z.object({ t_s: z.number(), kind: z.enum(['worker_ready', 'worker_killed', 'worker_started', 'analyst_approved', 'live_end']), detail: z.string() })),
+    events: z.array(
+      z.object({
+        t_s: z.number(),
+        kind: z.enum(['worker_ready', 'worker_killed', 'worker_started', 'analyst_approved', 'live_end']),
+        detail: z.string(),
+      }),
+    ),
     reviews: z.array(
       z.object({
         transaction_id: z.string(),
@@ -145,7 +169,13 @@ export const Lab05Result = RunEnvelope.extend({
         truth: z.union([z.enum(FRAUD_PATTERNS), z.literal('none')]),
       }),
     ),
-    confusion: z.array(z.object({ truth: z.union([z.enum(FRAUD_PATTERNS), z.literal('none')]), outcome: z.enum(OUTCOMES), count: z.number().int() })),
+    confusion: z.array(
+      z.object({
+        truth: z.union([z.enum(FRAUD_PATTERNS), z.literal('none')]),
+        outcome: z.enum(OUTCOMES),
+        count: z.number().int(),
+      }),
+    ),
   }),
 });
 export type Lab05Result = z.infer<typeof Lab05Result>;

@@ -9,16 +9,29 @@ import { describeIssues } from '../schema.ts';
 import type { RunEnvelope } from './common.ts';
 
 export function newRunId(lab: string): string {
-  return `${lab}-${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${Math.random().toString(36).slice(2, 6)}`;
+  return `${lab}-${new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${Math.random().toString(36).slice(2, 6)}`;
 }
 
-export function envelope<L extends string>(lab: L, runId: string, startedAt: Date, c: Config = config()): RunEnvelope & { lab: L } {
+export function envelope<L extends string>(
+  lab: L,
+  runId: string,
+  startedAt: Date,
+  c: Config = config(),
+): RunEnvelope & { lab: L } {
   return {
     lab,
     run_id: runId,
     started_at: startedAt.toISOString(),
     ended_at: new Date().toISOString(),
-    environment: { kafka_brokers: c.kafka.brokers, bun_version: Bun.version, hostname: hostname(), cpus: cpus().length },
+    environment: {
+      kafka_brokers: c.kafka.brokers,
+      bun_version: Bun.version,
+      hostname: hostname(),
+      cpus: cpus().length,
+    },
   };
 }
 

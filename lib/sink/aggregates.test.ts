@@ -3,9 +3,32 @@ import { transaction } from '../fixtures/transaction.ts';
 import { aggregateDeltas, aggregateUpserts, hourBucket, minuteBucket } from './aggregates.ts';
 
 describe('aggregate deltas', () => {
-  const approved = transaction({ timestamp: '2026-01-15T10:31:45.123Z', amount: 100_000, commission_amount: 2_000, vat_amount: 9_000, total_amount: 111_000, merchant_category: 'retail', merchant_id: 'merch_1' });
-  const declined = transaction({ timestamp: '2026-01-15T10:31:59.999Z', amount: 50_000, status: 'declined', failure_reason: 'card_expired', merchant_category: 'retail', merchant_id: 'merch_2' });
-  const nextHour = transaction({ timestamp: '2026-01-15T11:00:00.000Z', amount: 10_000, commission_amount: 200, vat_amount: 900, total_amount: 11_100, merchant_category: 'government', merchant_id: 'merch_1' });
+  const approved = transaction({
+    timestamp: '2026-01-15T10:31:45.123Z',
+    amount: 100_000,
+    commission_amount: 2_000,
+    vat_amount: 9_000,
+    total_amount: 111_000,
+    merchant_category: 'retail',
+    merchant_id: 'merch_1',
+  });
+  const declined = transaction({
+    timestamp: '2026-01-15T10:31:59.999Z',
+    amount: 50_000,
+    status: 'declined',
+    failure_reason: 'card_expired',
+    merchant_category: 'retail',
+    merchant_id: 'merch_2',
+  });
+  const nextHour = transaction({
+    timestamp: '2026-01-15T11:00:00.000Z',
+    amount: 10_000,
+    commission_amount: 200,
+    vat_amount: 900,
+    total_amount: 11_100,
+    merchant_category: 'government',
+    merchant_id: 'merch_1',
+  });
 
   test('buckets by the minute and the hour of the event time, in UTC', () => {
     expect(minuteBucket('2026-01-15T10:31:45.123Z')).toBe('2026-01-15 10:31:00');
@@ -19,10 +42,24 @@ describe('aggregate deltas', () => {
       '2026-01-15 11:00:00': { tx_count: 1, approved_count: 1, approved_amount: 10_000, approved_commission: 200 },
     });
     expect(Object.fromEntries(d.agg_category_hour)).toEqual({
-      '2026-01-15 10:00:00\tretail': { tx_count: 2, approved_count: 1, approved_amount: 100_000, approved_commission: 2_000 },
-      '2026-01-15 11:00:00\tgovernment': { tx_count: 1, approved_count: 1, approved_amount: 10_000, approved_commission: 200 },
+      '2026-01-15 10:00:00\tretail': {
+        tx_count: 2,
+        approved_count: 1,
+        approved_amount: 100_000,
+        approved_commission: 2_000,
+      },
+      '2026-01-15 11:00:00\tgovernment': {
+        tx_count: 1,
+        approved_count: 1,
+        approved_amount: 10_000,
+        approved_commission: 200,
+      },
     });
-    expect([...d.agg_merchant_hour.keys()].sort()).toEqual(['2026-01-15 10:00:00\tmerch_1', '2026-01-15 10:00:00\tmerch_2', '2026-01-15 11:00:00\tmerch_1']);
+    expect([...d.agg_merchant_hour.keys()].sort()).toEqual([
+      '2026-01-15 10:00:00\tmerch_1',
+      '2026-01-15 10:00:00\tmerch_2',
+      '2026-01-15 11:00:00\tmerch_1',
+    ]);
   });
 
   test('nothing inserted, nothing to add', () => {
@@ -34,7 +71,9 @@ describe('aggregate deltas', () => {
     expect(minute).toBe(
       "INSERT INTO agg_minute (bucket,tx_count,approved_count,approved_amount,approved_commission) VALUES ('2026-01-15 10:31:00',1,1,100000,2000),('2026-01-15 11:00:00',1,1,10000,200) ON DUPLICATE KEY UPDATE tx_count = tx_count + VALUES(tx_count), approved_count = approved_count + VALUES(approved_count), approved_amount = approved_amount + VALUES(approved_amount), approved_commission = approved_commission + VALUES(approved_commission)",
     );
-    expect(category).toStartWith("INSERT INTO agg_category_hour (bucket,merchant_category,tx_count,approved_count,approved_amount,approved_commission) VALUES ('2026-01-15 10:00:00','retail',1,1,100000,2000),('2026-01-15 11:00:00','government',");
-    expect(merchant).toStartWith("INSERT INTO agg_merchant_hour (bucket,merchant_id,");
+    expect(category).toStartWith(
+      "INSERT INTO agg_category_hour (bucket,merchant_category,tx_count,approved_count,approved_amount,approved_commission) VALUES ('2026-01-15 10:00:00','retail',1,1,100000,2000),('2026-01-15 11:00:00','government',",
+    );
+    expect(merchant).toStartWith('INSERT INTO agg_merchant_hour (bucket,merchant_id,');
   });
 });

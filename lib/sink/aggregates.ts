@@ -2,9 +2,14 @@
 // hour, per merchant and hour. The sink adds the rows it actually inserted, in the same database
 // transaction, so the tables always equal a GROUP BY over `transactions`. Pure: deltas and SQL text.
 import type { Transaction } from '../schema.ts';
-import { str } from './rows.ts';
+import { str } from '../db/literals.ts';
 
-export type Measures = { tx_count: number; approved_count: number; approved_amount: number; approved_commission: number };
+export type Measures = {
+  tx_count: number;
+  approved_count: number;
+  approved_amount: number;
+  approved_commission: number;
+};
 
 export const AGGREGATE_TABLES = ['agg_minute', 'agg_category_hour', 'agg_merchant_hour'] as const;
 export type AggregateTable = (typeof AGGREGATE_TABLES)[number];
@@ -56,10 +61,20 @@ export function aggregateUpserts(d: AggregateDeltas): string[] {
   for (const table of AGGREGATE_TABLES) {
     const map = d[table];
     if (map.size === 0) continue;
-    const cols = ['bucket', ...KEY_COLUMNS[table], 'tx_count', 'approved_count', 'approved_amount', 'approved_commission'];
+    const cols = [
+      'bucket',
+      ...KEY_COLUMNS[table],
+      'tx_count',
+      'approved_count',
+      'approved_amount',
+      'approved_commission',
+    ];
     const tuples = [...map.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([key, m]) => `(${key.split('\t').map(str).join(',')},${m.tx_count},${m.approved_count},${m.approved_amount},${m.approved_commission})`);
+      .map(
+        ([key, m]) =>
+          `(${key.split('\t').map(str).join(',')},${m.tx_count},${m.approved_count},${m.approved_amount},${m.approved_commission})`,
+      );
     out.push(
       `INSERT INTO ${table} (${cols.join(',')}) VALUES ${tuples.join(',')} ON DUPLICATE KEY UPDATE ` +
         'tx_count = tx_count + VALUES(tx_count), approved_count = approved_count + VALUES(approved_count), ' +
@@ -71,7 +86,10 @@ export function aggregateUpserts(d: AggregateDeltas): string[] {
 
 /** The GROUP BY over `transactions` that each aggregate table must equal (for audits and rebuilds). */
 export function aggregateFromRowsSql(table: AggregateTable): string {
-  const bucket = table === 'agg_minute' ? "DATE_FORMAT(event_time, '%Y-%m-%d %H:%i:00')" : "DATE_FORMAT(event_time, '%Y-%m-%d %H:00:00')";
+  const bucket =
+    table === 'agg_minute'
+      ? "DATE_FORMAT(event_time, '%Y-%m-%d %H:%i:00')"
+      : "DATE_FORMAT(event_time, '%Y-%m-%d %H:00:00')";
   const keys = KEY_COLUMNS[table];
   return `SELECT ${bucket} AS bucket${keys.map((k) => `, ${k}`).join('')}, COUNT(*) AS tx_count,
     SUM(CASE WHEN status = 'approved' THEN 1 ELSE 0 END) AS approved_count,

@@ -2,7 +2,13 @@
 // every aggregate table equal to the GROUP BY over the rows it summarises.
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { namedQuery } from '../db/queries.ts';
-import { AGGREGATE_TABLES, type AggregateTable, aggregateFromRowsSql, aggregateRowKey, aggregateTableSql } from './aggregates.ts';
+import {
+  AGGREGATE_TABLES,
+  type AggregateTable,
+  aggregateFromRowsSql,
+  aggregateRowKey,
+  aggregateTableSql,
+} from './aggregates.ts';
 
 export type RowAudit = { rows_total: number; distinct_ids: number };
 
@@ -21,7 +27,10 @@ const measures = (r: RowDataPacket | undefined) => (r ? MEASURES.map((m) => Numb
 export async function auditAggregates(pool: Pool): Promise<AggregateAudit> {
   const audit: AggregateAudit = { buckets: 0, mismatches: [] };
   for (const table of AGGREGATE_TABLES) {
-    const [[expected], [actual]] = await Promise.all([pool.query<RowDataPacket[]>(aggregateFromRowsSql(table)), pool.query<RowDataPacket[]>(aggregateTableSql(table))]);
+    const [[expected], [actual]] = await Promise.all([
+      pool.query<RowDataPacket[]>(aggregateFromRowsSql(table)),
+      pool.query<RowDataPacket[]>(aggregateTableSql(table)),
+    ]);
     const want = new Map(expected.map((r) => [aggregateRowKey(table, r), r]));
     const have = new Map(actual.map((r) => [aggregateRowKey(table, r), r]));
     for (const key of new Set([...want.keys(), ...have.keys()])) {

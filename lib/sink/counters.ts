@@ -32,7 +32,11 @@ export class SinkCounters {
   dbWrites = 0;
   retries = 0;
   offsetsCommitted = 0;
-  readonly dlq: Record<(typeof REJECT_REASONS)[number], number> = { oversized: 0, malformed_json: 0, schema_violation: 0 };
+  readonly dlq: Record<(typeof REJECT_REASONS)[number], number> = {
+    oversized: 0,
+    malformed_json: 0,
+    schema_violation: 0,
+  };
   readonly writeRows: number[] = [];
   readonly writeMs: number[] = [];
   readonly timeMs = { decode: 0, db: 0, dlq: 0, commit: 0 };
@@ -81,6 +85,11 @@ export function mergeSnapshots(snaps: readonly SinkSnapshot[]): Omit<SinkSnapsho
     offsets_committed: sum((s) => s.offsets_committed),
     write_rows: snaps.flatMap((s) => s.write_rows),
     write_ms: snaps.flatMap((s) => s.write_ms),
-    time_ms: { decode: sum((s) => s.time_ms.decode), db: sum((s) => s.time_ms.db), dlq: sum((s) => s.time_ms.dlq), commit: sum((s) => s.time_ms.commit) },
+    time_ms: {
+      decode: sum((s) => s.time_ms.decode),
+      db: sum((s) => s.time_ms.db),
+      dlq: sum((s) => s.time_ms.dlq),
+      commit: sum((s) => s.time_ms.commit),
+    },
   };
 }

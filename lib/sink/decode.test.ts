@@ -3,9 +3,14 @@ import { transaction } from '../fixtures/transaction.ts';
 import { seededRng } from '../random.ts';
 import { decodeTransaction } from '../schema.ts';
 import { chunks, classify, type InMessage } from './decode.ts';
-import { badMessages, good, interleave } from './input.ts';
+import { badMessages, good, interleave } from '../fixtures/messages.ts';
 
-const message = (value: string, offset = '7'): InMessage => ({ offset, key: Buffer.from('cust_123'), value: Buffer.from(value), timestamp: '1768473046005' });
+const message = (value: string, offset = '7'): InMessage => ({
+  offset,
+  key: Buffer.from('cust_123'),
+  value: Buffer.from(value),
+  timestamp: '1768473046005',
+});
 
 describe('classifying a chunk', () => {
   test('valid events become rows that remember their partition, offset and record timestamp', () => {
@@ -22,12 +27,16 @@ describe('classifying a chunk', () => {
     const { rows, rejects } = classify(msgs, 0);
     expect(rows.map((r) => r.origin!.offset)).toEqual(['0', String(msgs.length - 1)]);
     expect(rejects.map((r) => [r.message.offset, r.reason])).toEqual(bad.map((b, i) => [String(i + 1), b.bad!]));
-    expect(rejects.find((r) => r.reason === 'schema_violation')!.error).toContain('amount: Too small: expected number to be >0');
+    expect(rejects.find((r) => r.reason === 'schema_violation')!.error).toContain(
+      'amount: Too small: expected number to be >0',
+    );
   });
 
   test('an event the schema accepts but a column cannot hold is a schema violation', () => {
     const { rejects } = classify([message(JSON.stringify(transaction({ customer_id: `cust_${'1'.repeat(50)}` })))], 0);
-    expect(rejects.map((r) => [r.reason, r.error])).toEqual([['schema_violation', 'customer_id: 55 characters, the column holds 40']]);
+    expect(rejects.map((r) => [r.reason, r.error])).toEqual([
+      ['schema_violation', 'customer_id: 55 characters, the column holds 40'],
+    ]);
   });
 
   test('a message without a value is malformed', () => {
@@ -41,7 +50,10 @@ describe("lab 03's bad input", () => {
     expect(bad).toHaveLength(15);
     for (const b of bad) {
       const r = decodeTransaction(b.value);
-      expect({ value: b.value.slice(0, 60), reason: r.ok ? 'ok' : r.reason }).toEqual({ value: b.value.slice(0, 60), reason: b.bad! });
+      expect({ value: b.value.slice(0, 60), reason: r.ok ? 'ok' : r.reason }).toEqual({
+        value: b.value.slice(0, 60),
+        reason: b.bad!,
+      });
     }
   });
 

@@ -4,7 +4,13 @@ import { type DecodeFailure, decodeTransaction } from '../schema.ts';
 import { type SinkRow, storageProblem } from './rows.ts';
 
 /** The parts of a kafkajs message the sink reads. */
-export type InMessage = { offset: string; key: Buffer | null; value: Buffer | null; timestamp: string; headers?: Record<string, unknown> };
+export type InMessage = {
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  timestamp: string;
+  headers?: Record<string, unknown>;
+};
 export type Reject = { message: InMessage; reason: DecodeFailure; error: string };
 export type Classified = { rows: SinkRow[]; rejects: Reject[] };
 

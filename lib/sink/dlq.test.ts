@@ -2,7 +2,16 @@ import { describe, expect, test } from 'bun:test';
 import { readDlqHeaders, toDlqMessage } from './dlq.ts';
 
 describe('a dead-letter record', () => {
-  const reject = { message: { offset: '1200', key: Buffer.from('cust_7'), value: Buffer.from('{not json'), timestamp: '1768473046005' }, reason: 'malformed_json' as const, error: 'not JSON: Unexpected token' };
+  const reject = {
+    message: {
+      offset: '1200',
+      key: Buffer.from('cust_7'),
+      value: Buffer.from('{not json'),
+      timestamp: '1768473046005',
+    },
+    reason: 'malformed_json' as const,
+    error: 'not JSON: Unexpected token',
+  };
 
   test('keeps the message as it was and says why and where from in headers', () => {
     const m = toDlqMessage(reject, { topic: 'transactions', partition: 3, group: 'txlab-sink' }, Date.UTC(2026, 0, 15));
@@ -23,7 +32,13 @@ describe('a dead-letter record', () => {
   test('headers read back as they arrive from the broker (Buffers)', () => {
     const m = toDlqMessage(reject, { topic: 'transactions', partition: 3, group: 'g' }, 0);
     const wire = Object.fromEntries(Object.entries(m.headers!).map(([k, v]) => [k, Buffer.from(String(v))]));
-    expect(readDlqHeaders(wire)).toEqual({ reason: 'malformed_json', error: 'not JSON: Unexpected token', topic: 'transactions', partition: 3, offset: '1200' });
+    expect(readDlqHeaders(wire)).toEqual({
+      reason: 'malformed_json',
+      error: 'not JSON: Unexpected token',
+      topic: 'transactions',
+      partition: 3,
+      offset: '1200',
+    });
   });
 
   test('cuts a long error to 1000 characters', () => {

@@ -47,11 +47,22 @@ export function readDlqHeaders(headers: IHeaders | undefined): DlqRecord {
     const v = headers?.[name];
     return v === undefined ? '' : Array.isArray(v) ? String(v[0]) : String(v);
   };
-  return { reason: h(DLQ_HEADER.reason) as DecodeFailure, error: h(DLQ_HEADER.error), topic: h(DLQ_HEADER.topic), partition: Number(h(DLQ_HEADER.partition)), offset: h(DLQ_HEADER.offset) };
+  return {
+    reason: h(DLQ_HEADER.reason) as DecodeFailure,
+    error: h(DLQ_HEADER.error),
+    topic: h(DLQ_HEADER.topic),
+    partition: Number(h(DLQ_HEADER.partition)),
+    offset: h(DLQ_HEADER.offset),
+  };
 }
 
 /** Sends the rejects with acks from all in-sync replicas; throws if the broker does not take them. */
-export async function sendRejects(producer: Producer, dlqTopic: string, rejects: readonly Reject[], source: Source): Promise<void> {
+export async function sendRejects(
+  producer: Producer,
+  dlqTopic: string,
+  rejects: readonly Reject[],
+  source: Source,
+): Promise<void> {
   if (rejects.length === 0) return;
   const now = Date.now();
   await producer.send({ topic: dlqTopic, acks: -1, messages: rejects.map((r) => toDlqMessage(r, source, now)) });

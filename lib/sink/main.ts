@@ -20,10 +20,16 @@ const flags = {
   name: 'bun lib/sink/main.ts',
   summary: 'Stores the transactions topic in SQL, as one member of the sink consumer group.',
   shape: {
-    id: z.string().regex(/^[\w.-]{1,40}$/, 'expected letters, digits, . _ -').default('sink'),
+    id: z
+      .string()
+      .regex(/^[\w.-]{1,40}$/, 'expected letters, digits, . _ -')
+      .default('sink'),
     batch: count().pipe(z.number().min(1).max(20_000)).default(SINK_TUNING.batchRows),
     concurrency: count().pipe(z.number().min(1).max(64)).default(SINK_TUNING.concurrency),
-    group: z.string().regex(/^[\w.-]{1,200}$/, 'expected letters, digits, . _ -').default(c.sink.group),
+    group: z
+      .string()
+      .regex(/^[\w.-]{1,200}$/, 'expected letters, digits, . _ -')
+      .default(c.sink.group),
   },
   help: {
     id: 'name in logs and reports',
@@ -33,7 +39,9 @@ const flags = {
   },
 };
 
-export type SinkIpcMessage = { type: 'joined'; partitions: number[] } | { type: 'stats'; final: boolean; snapshot: ReturnType<SinkCounters['snapshot']> };
+export type SinkIpcMessage =
+  | { type: 'joined'; partitions: number[] }
+  | { type: 'stats'; final: boolean; snapshot: ReturnType<SinkCounters['snapshot']> };
 const send = (m: SinkIpcMessage) => toParent(m);
 
 await runLab('sink', async ({ signal }) => {
@@ -79,6 +87,8 @@ await runLab('sink', async ({ signal }) => {
     await db.pool.end().catch(() => {});
     await send({ type: 'stats', final: true, snapshot: stats.snapshot(true) });
     const rejected = Object.values(stats.dlq).reduce((a, b) => a + b, 0);
-    say(`stopped: ${fmt(stats.messages)} messages, ${fmt(stats.rowsInserted)} rows inserted, ${fmt(stats.duplicates)} duplicates, ${rejected} to the DLQ, ${stats.retries} retries`);
+    say(
+      `stopped: ${fmt(stats.messages)} messages, ${fmt(stats.rowsInserted)} rows inserted, ${fmt(stats.duplicates)} duplicates, ${rejected} to the DLQ, ${stats.retries} retries`,
+    );
   }
 });

@@ -12,7 +12,7 @@ import { useEngines } from '../testing/engines.ts';
 import { isolated } from '../testing/isolation.ts';
 import { type ThrowawayMariadb, throwawayMariadb } from '../testing/mariadb.ts';
 import { auditAggregates, auditRows } from './audit.ts';
-import { good } from './input.ts';
+import { good } from '../fixtures/messages.ts';
 import { waitForCaughtUp } from '../lag.ts';
 import { type SinkProcess, spawnSink } from './process.ts';
 
@@ -40,23 +40,45 @@ describe('when the database is killed mid-run and restarted', () => {
   test('the sink retries until it is back, then stores every transaction exactly once', async () => {
     const c = loadConfig(env);
     const kafka = createKafka('test-outage', c);
-    await withAdmin(kafka, (admin) => ensureTopics(admin, [{ topic: c.topics.transactions, numPartitions: 4 }, { topic: c.topics.dlq, numPartitions: 1 }]));
+    await withAdmin(kafka, (admin) =>
+      ensureTopics(admin, [
+        { topic: c.topics.transactions, numPartitions: 4 },
+        { topic: c.topics.dlq, numPartitions: 1 },
+      ]),
+    );
     const now = Date.now();
-    const txs = new TransactionGenerator({ ...c.generator, seed: 44 }).backfill(N, now - 3_600_000, now).map((s) => s.event);
+    const txs = new TransactionGenerator({ ...c.generator, seed: 44 })
+      .backfill(N, now - 3_600_000, now)
+      .map((s) => s.event);
     await withProducer(kafka, async (p) => {
-      for (let i = 0; i < N; i += 2000) await p.send({ topic: c.topics.transactions, acks: -1, messages: txs.slice(i, i + 2000).map(good) });
+      for (let i = 0; i < N; i += 2000)
+        await p.send({ topic: c.topics.transactions, acks: -1, messages: txs.slice(i, i + 2000).map(good) });
     });
 
     sink = spawnSink({ id: 'sink-outage', env, batch: 100, concurrency: 1 }); // slow enough that the kill lands mid-run
     await ensureDatabase(c.db.url);
     const db = await openDb(c.db.url, 1);
     await migrate(db);
-    await waitUntil('the first rows', async () => ((await auditRows(db.pool)).rows_total >= 2000 ? true : undefined), { timeoutMs: 60_000, intervalMs: 20 });
+    await waitUntil('the first rows', async () => ((await auditRows(db.pool)).rows_total >= 2000 ? true : undefined), {
+      timeoutMs: 60_000,
+      intervalMs: 20,
+    });
     await db.pool.end();
 
     // 1. crash the database mid-run: the sink must log its retries, not die, not skip
     await server.kill();
-    await waitUntil('a retry line', async () => (sink!.lines().some((l) => /^sink-outage: batch of \d+ from .+\[\d\] @ offset \d+ failed: .+ \(retry 2, next in 800 ms\)$/.test(l)) ? true : undefined), { timeoutMs: 30_000, intervalMs: 100 });
+    await waitUntil(
+      'a retry line',
+      async () =>
+        sink!
+          .lines()
+          .some((l) =>
+            /^sink-outage: batch of \d+ from .+\[\d\] @ offset \d+ failed: .+ \(retry 2, next in 800 ms\)$/.test(l),
+          )
+          ? true
+          : undefined,
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
     expect(sink.running()).toBe(true);
 
     // 2. bring it back: the sink resumes by itself

@@ -5,8 +5,18 @@ const sqlError = (errno: number, code: string, message: string) => Object.assign
 
 describe('a failed write', () => {
   test('is retried when the database is unreachable, restarting, or a lock timed out', () => {
-    expect(isRetriable(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3307'), { code: 'ECONNREFUSED', errno: -111 }))).toBe(true);
-    expect(isRetriable(Object.assign(new Error('Connection lost: The server closed the connection.'), { code: 'PROTOCOL_CONNECTION_LOST' }))).toBe(true);
+    expect(
+      isRetriable(
+        Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3307'), { code: 'ECONNREFUSED', errno: -111 }),
+      ),
+    ).toBe(true);
+    expect(
+      isRetriable(
+        Object.assign(new Error('Connection lost: The server closed the connection.'), {
+          code: 'PROTOCOL_CONNECTION_LOST',
+        }),
+      ),
+    ).toBe(true);
     expect(isRetriable(sqlError(1213, 'ER_LOCK_DEADLOCK', 'Deadlock found when trying to get lock'))).toBe(true);
     expect(isRetriable(sqlError(1205, 'ER_LOCK_WAIT_TIMEOUT', 'Lock wait timeout exceeded'))).toBe(true);
   });
@@ -19,16 +29,25 @@ describe('a failed write', () => {
   });
 
   test('waits twice as long after each retry, up to a cap', () => {
-    expect([1, 2, 3, 4, 5, 6, 7, 8].map((r) => backoffMs(r))).toEqual([400, 800, 1600, 3200, 6400, 10_000, 10_000, 10_000]);
+    expect([1, 2, 3, 4, 5, 6, 7, 8].map((r) => backoffMs(r))).toEqual([
+      400, 800, 1600, 3200, 6400, 10_000, 10_000, 10_000,
+    ]);
   });
 
   test('is logged with what failed, where, why, and what happens next', () => {
     const e = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3307'), { code: 'ECONNREFUSED' });
-    expect(retryLine({ what: 'batch', rows: 500, topic: 'transactions', partition: 3, firstOffset: '1200' }, e, 2, 800)).toBe(
+    expect(
+      retryLine({ what: 'batch', rows: 500, topic: 'transactions', partition: 3, firstOffset: '1200' }, e, 2, 800),
+    ).toBe(
       'sink: batch of 500 from transactions[3] @ offset 1200 failed: connect ECONNREFUSED 127.0.0.1:3307 (retry 2, next in 800 ms)',
     );
-    expect(retryLine({ what: 'batch', rows: 10, topic: 't', partition: 0, firstOffset: '0' }, sqlError(1213, 'ER_LOCK_DEADLOCK', 'Deadlock found'), 1, 400)).toContain(
-      'failed: ER_LOCK_DEADLOCK: Deadlock found (retry 1',
-    );
+    expect(
+      retryLine(
+        { what: 'batch', rows: 10, topic: 't', partition: 0, firstOffset: '0' },
+        sqlError(1213, 'ER_LOCK_DEADLOCK', 'Deadlock found'),
+        1,
+        400,
+      ),
+    ).toContain('failed: ER_LOCK_DEADLOCK: Deadlock found (retry 1');
   });
 });

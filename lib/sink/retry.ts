@@ -4,10 +4,20 @@ import { TxlabError } from '../errors.ts';
 
 /** Errors that retrying cannot fix: the table or SQL is wrong, access is denied, a value cannot be stored. */
 const FATAL_ERRNOS = new Set([
-  1044, 1045, 1142, // access denied
-  1049, 1146, 1054, // unknown database / table / column
-  1064, 1149, // SQL syntax
-  1048, 1264, 1265, 1292, 1366, 1406, // a value the column cannot hold (NULL, out of range, truncated, wrong)
+  1044,
+  1045,
+  1142, // access denied
+  1049,
+  1146,
+  1054, // unknown database / table / column
+  1064,
+  1149, // SQL syntax
+  1048,
+  1264,
+  1265,
+  1292,
+  1366,
+  1406, // a value the column cannot hold (NULL, out of range, truncated, wrong)
 ]);
 
 /** A write no retry can fix: the message says which batch, where, and why; the sink stops without committing past it. */
@@ -29,7 +39,9 @@ export function backoffMs(retry: number, baseMs = 200, capMs = 10_000): number {
 /** The error in one line: code and message, e.g. `ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:3307`. */
 export function describeError(e: unknown): string {
   const err = e as { code?: unknown; message?: unknown };
-  const message = String(err?.message ?? e).split('\n')[0]!.slice(0, 300);
+  const message = String(err?.message ?? e)
+    .split('\n')[0]!
+    .slice(0, 300);
   return typeof err?.code === 'string' && !message.includes(err.code) ? `${err.code}: ${message}` : message;
 }
 

@@ -1,8 +1,19 @@
 import { describe, expect, test } from 'bun:test';
+import { sqlDatetime, str } from '../db/literals.ts';
 import { transaction } from '../fixtures/transaction.ts';
-import { type SinkRow, primaryKeyMatch, sqlDatetime, storageProblem, str, uniqueSorted, upsertTransactionsSql, valuesTuple } from './rows.ts';
+import {
+  type SinkRow,
+  primaryKeyMatch,
+  storageProblem,
+  uniqueSorted,
+  upsertTransactionsSql,
+  valuesTuple,
+} from './rows.ts';
 
-const row = (over: Parameters<typeof transaction>[0] = {}, origin: SinkRow['origin'] = { partition: 3, offset: '1200', timestampMs: Date.UTC(2026, 0, 15, 10, 30, 46, 5) }): SinkRow => ({ tx: transaction(over), origin });
+const row = (
+  over: Parameters<typeof transaction>[0] = {},
+  origin: SinkRow['origin'] = { partition: 3, offset: '1200', timestampMs: Date.UTC(2026, 0, 15, 10, 30, 46, 5) },
+): SinkRow => ({ tx: transaction(over), origin });
 
 describe('a transaction as a table row', () => {
   test('renders every column in order: money as integers, times as UTC DATETIME text, NULL failure reason', () => {
@@ -17,7 +28,7 @@ describe('a transaction as a table row', () => {
   });
 
   test('string literals escape quotes, backslashes and control characters', () => {
-    expect(str("it's a \\ \n \0 \"x\"")).toBe("'it\\'s a \\\\ \\n \\0 \\\"x\\\"'");
+    expect(str('it\'s a \\ \n \0 "x"')).toBe("'it\\'s a \\\\ \\n \\0 \\\"x\\\"'");
   });
 
   test('times are UTC text with milliseconds, from ISO text or epoch ms', () => {
@@ -26,7 +37,9 @@ describe('a transaction as a table row', () => {
   });
 
   test('the upsert leaves a stored row as it was, so a duplicate counts as 0 affected rows', () => {
-    expect(upsertTransactionsSql([row()], 7, '2026-01-15 10:30:46.100')).toMatch(/^INSERT INTO transactions \(transaction_id,customer_id,.*,ingested_at\) VALUES \(.*\) ON DUPLICATE KEY UPDATE ingest_batch = ingest_batch$/);
+    expect(upsertTransactionsSql([row()], 7, '2026-01-15 10:30:46.100')).toMatch(
+      /^INSERT INTO transactions \(transaction_id,customer_id,.*,ingested_at\) VALUES \(.*\) ON DUPLICATE KEY UPDATE ingest_batch = ingest_batch$/,
+    );
   });
 });
 
@@ -40,9 +53,9 @@ describe('rows to write', () => {
   });
 
   test('are matched by primary key for the read-back of a batch with duplicates', () => {
-    expect(primaryKeyMatch([row({ customer_id: 'cust_9', transaction_id: '00000000-0000-4000-8000-000000000009' })])).toBe(
-      "(customer_id = 'cust_9' AND transaction_id = '00000000-0000-4000-8000-000000000009')",
-    );
+    expect(
+      primaryKeyMatch([row({ customer_id: 'cust_9', transaction_id: '00000000-0000-4000-8000-000000000009' })]),
+    ).toBe("(customer_id = 'cust_9' AND transaction_id = '00000000-0000-4000-8000-000000000009')");
   });
 });
 
@@ -52,10 +65,14 @@ describe('what the database could not store', () => {
   });
 
   test('an id longer than its column is named with both lengths', () => {
-    expect(storageProblem(transaction({ customer_id: `cust_${'9'.repeat(40)}` }))).toBe('customer_id: 45 characters, the column holds 40');
+    expect(storageProblem(transaction({ customer_id: `cust_${'9'.repeat(40)}` }))).toBe(
+      'customer_id: 45 characters, the column holds 40',
+    );
   });
 
   test('a year before 1000 is outside DATETIME', () => {
-    expect(storageProblem(transaction({ timestamp: '0999-12-31T23:59:59.000Z' }))).toBe('timestamp: year 999 is before 1000, the first year DATETIME holds');
+    expect(storageProblem(transaction({ timestamp: '0999-12-31T23:59:59.000Z' }))).toBe(
+      'timestamp: year 999 is before 1000, the first year DATETIME holds',
+    );
   });
 });

@@ -1,5 +1,6 @@
 // A validated transaction as a row of the `transactions` table: the column list, SQL literals, and the
 // multi-row upsert the sink sends. Pure: builds text, touches nothing.
+import { type SqlValue, sqlDatetime, sqlLiteral, str } from '../db/literals.ts';
 import type { Transaction } from '../schema.ts';
 
 /** Where a row came from in Kafka; null for rows loaded in bulk without Kafka. */
@@ -8,10 +9,31 @@ export type SinkRow = { tx: Transaction; origin: Origin };
 
 /** Column order of every INSERT the sink sends (the DDL in sql/<dialect>/001_transactions.sql). */
 export const TRANSACTION_COLUMNS = [
-  'transaction_id', 'customer_id', 'merchant_id', 'event_time', 'merchant_category', 'payment_method',
-  'amount', 'commission_type', 'commission_amount', 'vat_amount', 'total_amount', 'status', 'failure_reason',
-  'customer_type', 'risk_level', 'location_lat', 'location_lng', 'device_os', 'device_app_version', 'device_id',
-  'kafka_partition', 'kafka_offset', 'kafka_timestamp', 'ingest_batch', 'ingested_at',
+  'transaction_id',
+  'customer_id',
+  'merchant_id',
+  'event_time',
+  'merchant_category',
+  'payment_method',
+  'amount',
+  'commission_type',
+  'commission_amount',
+  'vat_amount',
+  'total_amount',
+  'status',
+  'failure_reason',
+  'customer_type',
+  'risk_level',
+  'location_lat',
+  'location_lng',
+  'device_os',
+  'device_app_version',
+  'device_id',
+  'kafka_partition',
+  'kafka_offset',
+  'kafka_timestamp',
+  'ingest_batch',
+  'ingested_at',
 ] as const;
 
 /** Column sizes in the DDL that the event schema does not bound by itself. */
@@ -23,7 +45,8 @@ export const COLUMN_LIMITS = { customer_id: 40, merchant_id: 40, device_app_vers
  * than failing its whole batch forever.
  */
 export function storageProblem(tx: Transaction): string | null {
-  const long = (field: string, value: string, max: number) => (value.length > max ? `${field}: ${value.length} characters, the column holds ${max}` : null);
+  const long = (field: string, value: string, max: number) =>
+    value.length > max ? `${field}: ${value.length} characters, the column holds ${max}` : null;
   const year = Number(tx.timestamp.slice(0, 4));
   return (
     long('customer_id', tx.customer_id, COLUMN_LIMITS.customer_id) ??
@@ -33,36 +56,10 @@ export function storageProblem(tx: Transaction): string | null {
   );
 }
 
-/** `2026-01-15T10:30:45.123Z` or epoch ms → `2026-01-15 10:30:45.123` (UTC, as every DATETIME here). */
-export function sqlDatetime(time: string | number): string {
-  const iso = typeof time === 'number' ? new Date(time).toISOString() : time;
-  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
-}
-
-const SPECIAL = /[\0\b\t\n\r\x1a"'\\]/g;
-const ESCAPES: Record<string, string> = { '\0': '\\0', '\b': '\\b', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\x1a': '\\Z', '"': '\\"', "'": "\\'", '\\': '\\\\' };
-
-/** A quoted SQL string literal (backslash escapes, as MySQL, MariaDB and SingleStore read them by default). */
-export function str(s: string): string {
-  return `'${s.replace(SPECIAL, (c) => ESCAPES[c]!)}'`;
-}
-
-function num(n: number): string {
-  if (!Number.isFinite(n)) throw new Error(`sql: not a finite number: ${n}`);
-  return String(n);
-}
-
 /** A Kafka offset (an int64 as decimal text), without a trip through a double. */
 function offsetValue(offset: string): bigint {
   if (!/^\d{1,19}$/.test(offset)) throw new Error(`sql: not a Kafka offset: ${JSON.stringify(offset)}`);
   return BigInt(offset);
-}
-
-export type SqlValue = string | number | bigint | null;
-
-/** A value as an SQL literal: NULL, a number, or a quoted string. */
-export function sqlLiteral(v: SqlValue): string {
-  return v === null ? 'NULL' : typeof v === 'string' ? str(v) : typeof v === 'bigint' ? v.toString() : num(v);
 }
 
 /** One row's `(...)` tuple in TRANSACTION_COLUMNS order. */
@@ -98,16 +95,39 @@ export function uniqueSorted(rows: readonly SinkRow[]): SinkRow[] {
 
 /** A WHERE condition matching exactly these rows' primary keys (the optimizer reads it as point lookups). */
 export function primaryKeyMatch(rows: readonly SinkRow[]): string {
-  return rows.map((r) => `(customer_id = ${str(r.tx.customer_id)} AND transaction_id = ${str(r.tx.transaction_id)})`).join(' OR ');
+  return rows
+    .map((r) => `(customer_id = ${str(r.tx.customer_id)} AND transaction_id = ${str(r.tx.transaction_id)})`)
+    .join(' OR ');
 }
 
 /** One row's column values in TRANSACTION_COLUMNS order. */
 export function rowValues(row: SinkRow, batchId: number, ingestedAt: string): SqlValue[] {
   const { tx, origin } = row;
   return [
-    tx.transaction_id, tx.customer_id, tx.merchant_id, sqlDatetime(tx.timestamp), tx.merchant_category, tx.payment_method,
-    tx.amount, tx.commission_type, tx.commission_amount, tx.vat_amount, tx.total_amount, tx.status, tx.failure_reason,
-    tx.customer_type, tx.risk_level, tx.location.lat, tx.location.lng, tx.device_info.os, tx.device_info.app_version, tx.device_info.device_id,
-    origin?.partition ?? null, origin ? offsetValue(origin.offset) : null, origin ? sqlDatetime(origin.timestampMs) : null, batchId, ingestedAt,
+    tx.transaction_id,
+    tx.customer_id,
+    tx.merchant_id,
+    sqlDatetime(tx.timestamp),
+    tx.merchant_category,
+    tx.payment_method,
+    tx.amount,
+    tx.commission_type,
+    tx.commission_amount,
+    tx.vat_amount,
+    tx.total_amount,
+    tx.status,
+    tx.failure_reason,
+    tx.customer_type,
+    tx.risk_level,
+    tx.location.lat,
+    tx.location.lng,
+    tx.device_info.os,
+    tx.device_info.app_version,
+    tx.device_info.device_id,
+    origin?.partition ?? null,
+    origin ? offsetValue(origin.offset) : null,
+    origin ? sqlDatetime(origin.timestampMs) : null,
+    batchId,
+    ingestedAt,
   ];
 }

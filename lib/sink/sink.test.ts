@@ -15,7 +15,7 @@ import { useEngines } from '../testing/engines.ts';
 import { isolated } from '../testing/isolation.ts';
 import { auditAggregates, auditRows } from './audit.ts';
 import { readDlqHeaders } from './dlq.ts';
-import { type InputMessage, badMessages, good, interleave } from './input.ts';
+import { type InputMessage, badMessages, good, interleave } from '../fixtures/messages.ts';
 import { waitForCaughtUp } from '../lag.ts';
 import { type SinkProcess, spawnSink } from './process.ts';
 
@@ -27,11 +27,18 @@ function scenario(name: string, n: number, seed: number, tuning: { batch?: numbe
   const c: Config = iso.config;
   const kafka: Kafka = createKafka(`test-${name}`, c);
   const now = Date.now();
-  const txs = new TransactionGenerator({ ...c.generator, seed }).backfill(n, now - 6 * 3_600_000, now).map((s) => s.event);
+  const txs = new TransactionGenerator({ ...c.generator, seed })
+    .backfill(n, now - 6 * 3_600_000, now)
+    .map((s) => s.event);
   let db: Db | undefined;
   const sinks: SinkProcess[] = [];
   beforeAll(async () => {
-    await withAdmin(kafka, (admin) => ensureTopics(admin, [{ topic: c.topics.transactions, numPartitions: 4 }, { topic: c.topics.dlq, numPartitions: 1 }]));
+    await withAdmin(kafka, (admin) =>
+      ensureTopics(admin, [
+        { topic: c.topics.transactions, numPartitions: 4 },
+        { topic: c.topics.dlq, numPartitions: 1 },
+      ]),
+    );
     await ensureDatabase(c.db.url);
     db = await openDb(c.db.url, 2);
     await migrate(db);
@@ -47,7 +54,8 @@ function scenario(name: string, n: number, seed: number, tuning: { batch?: numbe
     db: () => db!,
     produce: (messages: InputMessage[]) =>
       withProducer(kafka, async (p) => {
-        for (let i = 0; i < messages.length; i += 2000) await p.send({ topic: c.topics.transactions, acks: -1, messages: messages.slice(i, i + 2000) });
+        for (let i = 0; i < messages.length; i += 2000)
+          await p.send({ topic: c.topics.transactions, acks: -1, messages: messages.slice(i, i + 2000) });
       }),
     sink: (id: string, group?: string) => {
       const s = spawnSink({ id, env: iso.env, batch: tuning.batch ?? 500, concurrency: tuning.concurrency, group });
@@ -84,8 +92,16 @@ describe('a sink', () => {
     expect(new Set(dead.map((d) => d.offset)).size).toBe(bad.length);
 
     expect(await sink.stop()).toBe(0);
-    expect(sink.snapshot()).toMatchObject({ messages: 3009, rows_inserted: 3000, duplicates: 0, dlq: { malformed_json: 3, schema_violation: 3, oversized: 3 }, retries: 0 });
-    expect(sink.lines().join('\n')).toContain('stopped: 3,009 messages, 3,000 rows inserted, 0 duplicates, 9 to the DLQ, 0 retries');
+    expect(sink.snapshot()).toMatchObject({
+      messages: 3009,
+      rows_inserted: 3000,
+      duplicates: 0,
+      dlq: { malformed_json: 3, schema_violation: 3, oversized: 3 },
+      retries: 0,
+    });
+    expect(sink.lines().join('\n')).toContain(
+      'stopped: 3,009 messages, 3,000 rows inserted, 0 duplicates, 9 to the DLQ, 0 retries',
+    );
   });
 
   describe('when the whole topic is delivered again (a new group reads it from the start)', () => {
@@ -109,10 +125,14 @@ describe('a sink killed with SIGKILL mid-run', () => {
   test('loses nothing and doubles nothing once restarted', async () => {
     await s.produce(s.txs.map(good));
     const first = s.sink('sink-1');
-    const stored = await waitUntil('the first rows', async () => {
-      const n = await s.rows();
-      return n >= 3000 ? n : undefined;
-    }, { timeoutMs: 60_000, intervalMs: 20 });
+    const stored = await waitUntil(
+      'the first rows',
+      async () => {
+        const n = await s.rows();
+        return n >= 3000 ? n : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 20 },
+    );
     await first.kill();
     const atKill = await s.rows();
     expect(atKill).toBeGreaterThanOrEqual(stored);
@@ -131,10 +151,14 @@ describe('two sinks in one group', () => {
   test('share the partitions and store the same totals', async () => {
     const [a, b] = [s.sink('sink-a'), s.sink('sink-b')];
     // both members hold partitions before any data arrives
-    const split = await waitUntil('both sinks to hold partitions', async () => {
-      const [pa, pb] = [a.partitions(), b.partitions()];
-      return pa.length && pb.length && pa.length + pb.length === 4 ? [pa, pb] : undefined;
-    }, { timeoutMs: 30_000, intervalMs: 100 });
+    const split = await waitUntil(
+      'both sinks to hold partitions',
+      async () => {
+        const [pa, pb] = [a.partitions(), b.partitions()];
+        return pa.length && pb.length && pa.length + pb.length === 4 ? [pa, pb] : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
     expect([...split[0]!, ...split[1]!].sort()).toEqual([0, 1, 2, 3]);
     await s.produce(s.txs.map(good));
     await s.caughtUp();

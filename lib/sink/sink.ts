@@ -86,7 +86,13 @@ export async function runSink(o: SinkOptions): Promise<void> {
   if (fatal) throw fatal;
 }
 
-async function storeBatch(o: SinkOptions, p: EachBatchPayload, halt: AbortSignal, commits: Commits, log: (line: string) => void): Promise<void> {
+async function storeBatch(
+  o: SinkOptions,
+  p: EachBatchPayload,
+  halt: AbortSignal,
+  commits: Commits,
+  log: (line: string) => void,
+): Promise<void> {
   const { batch } = p;
   const running = () => p.isRunning() && !p.isStale() && !halt.aborted;
   try {
@@ -106,13 +112,25 @@ async function storeBatch(o: SinkOptions, p: EachBatchPayload, halt: AbortSignal
   }
 }
 
-async function storeChunk(o: SinkOptions, p: EachBatchPayload, chunk: InMessage[], halt: AbortSignal, log: (line: string) => void): Promise<void> {
+async function storeChunk(
+  o: SinkOptions,
+  p: EachBatchPayload,
+  chunk: InMessage[],
+  halt: AbortSignal,
+  log: (line: string) => void,
+): Promise<void> {
   const { batch } = p;
   const t0 = performance.now();
   const { rows, rejects } = classify(chunk, batch.partition);
   o.stats.timeMs.decode += performance.now() - t0;
   o.stats.messages += chunk.length;
-  const ref = (what: string, n: number): BatchRef => ({ what, rows: n, topic: batch.topic, partition: batch.partition, firstOffset: chunk[0]!.offset });
+  const ref = (what: string, n: number): BatchRef => ({
+    what,
+    rows: n,
+    topic: batch.topic,
+    partition: batch.partition,
+    firstOffset: chunk[0]!.offset,
+  });
 
   if (rejects.length > 0) {
     const t1 = performance.now();
@@ -129,15 +147,28 @@ async function storeChunk(o: SinkOptions, p: EachBatchPayload, chunk: InMessage[
 }
 
 /** Runs `f` until it succeeds, waiting longer after each retriable failure; gives up only when stopped. */
-async function retrying<T>(b: BatchRef, stats: SinkCounters, p: EachBatchPayload, halt: AbortSignal, log: (line: string) => void, f: () => Promise<T>): Promise<T> {
+async function retrying<T>(
+  b: BatchRef,
+  stats: SinkCounters,
+  p: EachBatchPayload,
+  halt: AbortSignal,
+  log: (line: string) => void,
+  f: () => Promise<T>,
+): Promise<T> {
   const startedAt = performance.now();
   for (let retry = 1; ; retry++) {
     try {
       const result = await f();
-      if (retry > 1) log(`sink: ${b.what} of ${b.rows} from ${b.topic}[${b.partition}] @ offset ${b.firstOffset} succeeded after ${retry - 1} retries (${((performance.now() - startedAt) / 1000).toFixed(1)} s)`);
+      if (retry > 1)
+        log(
+          `sink: ${b.what} of ${b.rows} from ${b.topic}[${b.partition}] @ offset ${b.firstOffset} succeeded after ${retry - 1} retries (${((performance.now() - startedAt) / 1000).toFixed(1)} s)`,
+        );
       return result;
     } catch (e) {
-      if (!isRetriable(e)) throw new FatalSinkError(`${b.what} of ${b.rows} from ${b.topic}[${b.partition}] @ offset ${b.firstOffset}: ${describeError(e)} (not retriable; offsets not committed past it)`);
+      if (!isRetriable(e))
+        throw new FatalSinkError(
+          `${b.what} of ${b.rows} from ${b.topic}[${b.partition}] @ offset ${b.firstOffset}: ${describeError(e)} (not retriable; offsets not committed past it)`,
+        );
       const wait = backoffMs(retry);
       log(retryLine(b, e, retry, wait));
       stats.retries++;
@@ -171,8 +202,14 @@ export const sinkConsumerConfig = (groupId: string) => ({
  * `settled()` waits until nothing is in flight or pending (before the consumer leaves the group).
  */
 class Commits {
-  private readonly partitions = new Map<string, { pending: string | null; inFlight: Promise<void> | null; p: EachBatchPayload }>();
-  constructor(private readonly stats: SinkCounters, private readonly log: (line: string) => void) {}
+  private readonly partitions = new Map<
+    string,
+    { pending: string | null; inFlight: Promise<void> | null; p: EachBatchPayload }
+  >();
+  constructor(
+    private readonly stats: SinkCounters,
+    private readonly log: (line: string) => void,
+  ) {}
 
   commit(topic: string, partition: number, offset: string, p: EachBatchPayload) {
     const key = `${topic}[${partition}]`;
@@ -192,7 +229,9 @@ class Commits {
         await s.p.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset }] }] });
         this.stats.offsetsCommitted++;
       } catch (e) {
-        this.log(`sink: offset commit ${topic}[${partition}] @ ${offset} failed: ${describeError(e)} (its chunks will be replayed and skipped as duplicates)`);
+        this.log(
+          `sink: offset commit ${topic}[${partition}] @ ${offset} failed: ${describeError(e)} (its chunks will be replayed and skipped as duplicates)`,
+        );
       } finally {
         this.stats.timeMs.commit += performance.now() - t;
       }

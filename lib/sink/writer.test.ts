@@ -16,7 +16,9 @@ const scratch = useScratchDatabase('test_writer');
 function generated(n: number, seed: number, offset = 0): SinkRow[] {
   const gen = new TransactionGenerator({ ...config().generator, seed });
   const now = Date.now();
-  return gen.backfill(n, now - 3 * 3_600_000, now).map((s, i) => ({ tx: s.event, origin: { partition: 0, offset: String(offset + i), timestampMs: now } }));
+  return gen
+    .backfill(n, now - 3 * 3_600_000, now)
+    .map((s, i) => ({ tx: s.event, origin: { partition: 0, offset: String(offset + i), timestampMs: now } }));
 }
 
 async function sumOf(table: string): Promise<number> {
@@ -40,14 +42,21 @@ describe('writing a batch', () => {
       const w = await writeRows(scratch.db().pool, first);
       expect(w).toMatchObject({ rows: 800, inserted: 0, duplicates: 800 });
       expect(await auditRows(scratch.db().pool)).toEqual({ rows_total: 800, distinct_ids: 800 });
-      expect([await sumOf('agg_minute'), await sumOf('agg_category_hour'), await sumOf('agg_merchant_hour')]).toEqual([800, 800, 800]);
+      expect([await sumOf('agg_minute'), await sumOf('agg_category_hour'), await sumOf('agg_merchant_hour')]).toEqual([
+        800, 800, 800,
+      ]);
       expect((await auditAggregates(scratch.db().pool)).mismatches).toEqual([]);
     });
 
     test('keeps the first delivery of each row: its Kafka position and ingest batch', async () => {
-      const again = first.map((r, i) => ({ ...r, origin: { partition: 5, offset: String(9000 + i), timestampMs: Date.now() } }));
+      const again = first.map((r, i) => ({
+        ...r,
+        origin: { partition: 5, offset: String(9000 + i), timestampMs: Date.now() },
+      }));
       await writeRows(scratch.db().pool, again);
-      const [rows] = await scratch.db().pool.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM transactions WHERE kafka_partition = 5');
+      const [rows] = await scratch
+        .db()
+        .pool.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM transactions WHERE kafka_partition = 5');
       expect(Number(rows[0]!.n)).toBe(0);
     });
   });
@@ -66,7 +75,10 @@ describe('writing a batch', () => {
 
   test('two writers with overlapping batches at once still store and count each row once', async () => {
     const rows = generated(1000, 303, 5000);
-    const results = await Promise.all([writeRows(scratch.db().pool, rows.slice(0, 700)), writeRows(scratch.db().pool, rows.slice(300))]);
+    const results = await Promise.all([
+      writeRows(scratch.db().pool, rows.slice(0, 700)),
+      writeRows(scratch.db().pool, rows.slice(300)),
+    ]);
     expect(results.reduce((s, r) => s + r.inserted, 0)).toBe(1000);
     expect(await auditRows(scratch.db().pool)).toEqual({ rows_total: 2100, distinct_ids: 2100 });
     expect((await auditAggregates(scratch.db().pool)).mismatches).toEqual([]);

@@ -6,7 +6,8 @@
 import { randomInt } from 'node:crypto';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { aggregateDeltas, aggregateUpserts } from './aggregates.ts';
-import { type SinkRow, primaryKeyMatch, sqlDatetime, uniqueSorted, upsertTransactionsSql } from './rows.ts';
+import { sqlDatetime } from '../db/literals.ts';
+import { type SinkRow, primaryKeyMatch, uniqueSorted, upsertTransactionsSql } from './rows.ts';
 
 export type WriteResult = {
   /** stamped on every row this write inserted (transactions.ingest_batch) */
@@ -24,7 +25,11 @@ export type WriteResult = {
 /** A random id for one write, below 2^53 so it survives JSON and JS numbers. */
 export const newBatchId = () => randomInt(1, 2 ** 48);
 
-export async function writeRows(pool: Pool, rows: readonly SinkRow[], now: () => number = Date.now): Promise<WriteResult> {
+export async function writeRows(
+  pool: Pool,
+  rows: readonly SinkRow[],
+  now: () => number = Date.now,
+): Promise<WriteResult> {
   const batchId = newBatchId();
   const unique = uniqueSorted(rows);
   const t0 = performance.now();
@@ -35,7 +40,8 @@ export async function writeRows(pool: Pool, rows: readonly SinkRow[], now: () =>
     const [res] = await conn.query<ResultSetHeader>(upsertTransactionsSql(unique, batchId, sqlDatetime(now())));
     const inserted = res.affectedRows;
     const fresh = inserted === unique.length ? unique : await insertedBy(conn, unique, batchId);
-    if (fresh.length !== inserted) throw new Error(`sink: batch ${batchId} reported ${inserted} new rows but ${fresh.length} carry its id`);
+    if (fresh.length !== inserted)
+      throw new Error(`sink: batch ${batchId} reported ${inserted} new rows but ${fresh.length} carry its id`);
     for (const sql of aggregateUpserts(aggregateDeltas(fresh.map((r) => r.tx)))) await conn.query(sql);
     await conn.query('COMMIT');
     return { batchId, rows: rows.length, inserted, duplicates: rows.length - inserted, dbMs: performance.now() - t0 };
@@ -53,7 +59,9 @@ export async function writeRows(pool: Pool, rows: readonly SinkRow[], now: () =>
 
 /** The rows of `unique` that this write inserted: they carry its batch id (read inside the same transaction). */
 async function insertedBy(conn: PoolConnection, unique: readonly SinkRow[], batchId: number): Promise<SinkRow[]> {
-  const [found] = await conn.query<RowDataPacket[]>(`SELECT customer_id, transaction_id FROM transactions WHERE ingest_batch = ${batchId} AND (${primaryKeyMatch(unique)})`);
+  const [found] = await conn.query<RowDataPacket[]>(
+    `SELECT customer_id, transaction_id FROM transactions WHERE ingest_batch = ${batchId} AND (${primaryKeyMatch(unique)})`,
+  );
   const ids = new Set(found.map((r) => `${r.customer_id}\u0000${r.transaction_id}`));
   return unique.filter((r) => ids.has(`${r.tx.customer_id}\u0000${r.tx.transaction_id}`));
 }

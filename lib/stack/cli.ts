@@ -14,7 +14,18 @@ const USAGE = `usage: bun run stack up|down|status|reset [${ENGINE_NAMES.join('|
 
 async function status(engines: readonly EngineName[]): Promise<void> {
   const rows = await stackStatus({ engines });
-  console.log(table(rows.map((r) => ({ engine: r.label, mode: r.mode, state: r.state, endpoint: r.endpoint, pid: r.pid?.toString() ?? '-', log: r.logFile ? shortPath(r.logFile) : '-' }))));
+  console.log(
+    table(
+      rows.map((r) => ({
+        engine: r.label,
+        mode: r.mode,
+        state: r.state,
+        endpoint: r.endpoint,
+        pid: r.pid?.toString() ?? '-',
+        log: r.logFile ? shortPath(r.logFile) : '-',
+      })),
+    ),
+  );
   for (const r of rows) if (r.state === 'up') for (const link of r.links) console.log(`${r.label} ${link}`);
 }
 

@@ -4,7 +4,6 @@
 export const ENGINE_NAMES = ['kafka', 'db', 'temporal'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 
-
 export interface Port {
   port: number;
   /** e.g. "Kafka controller" */

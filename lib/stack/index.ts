@@ -5,7 +5,15 @@ import { type Config, config } from '../config.ts';
 import { StackError } from '../errors.ts';
 import { ENGINE_NAMES, type Engine, type EngineName } from './engine.ts';
 import { kafkaEngine } from './kafka.ts';
-import { type State, type StopResult, type UpResult, engineStatus, ensureEngine, shortPath, stopEngine } from './lifecycle.ts';
+import {
+  type State,
+  type StopResult,
+  type UpResult,
+  engineStatus,
+  ensureEngine,
+  shortPath,
+  stopEngine,
+} from './lifecycle.ts';
 import { mariadbEngine } from './mariadb.ts';
 import { downLine, upLine } from './lines.ts';
 import { temporalEngine } from './temporal.ts';
@@ -29,7 +37,13 @@ const lineOf = (e: Engine) => ({ label: e.label, endpoint: e.endpoint, log: shor
 async function allOrError<T>(engines: Engine[], task: (e: Engine) => Promise<T>): Promise<T[]> {
   const settled = await Promise.allSettled(engines.map(task));
   const problems = settled.flatMap((s, i) =>
-    s.status === 'fulfilled' ? [] : [s.reason instanceof StackError ? s.reason.message : `stack: ${engines[i]!.label}: ${String(s.reason?.stack ?? s.reason)}`],
+    s.status === 'fulfilled'
+      ? []
+      : [
+          s.reason instanceof StackError
+            ? s.reason.message
+            : `stack: ${engines[i]!.label}: ${String(s.reason?.stack ?? s.reason)}`,
+        ],
   );
   if (problems.length > 0) throw new StackError(problems.join('\n'));
   return settled.map((s) => (s as PromiseFulfilledResult<T>).value);

@@ -2,7 +2,12 @@ import { describe, expect, test } from 'bun:test';
 import { classpathEntries, serverProperties } from './kafka-config.ts';
 
 describe('serverProperties', () => {
-  const props = serverProperties({ host: '127.0.0.1', brokerPort: 9092, controllerPort: 9093, dataDir: '/repo/.stack/kafka/data' });
+  const props = serverProperties({
+    host: '127.0.0.1',
+    brokerPort: 9092,
+    controllerPort: 9093,
+    dataDir: '/repo/.stack/kafka/data',
+  });
   const lines = props.split('\n').filter((l) => l && !l.startsWith('#'));
   const map = Object.fromEntries(lines.map((l) => l.split('=', 2) as [string, string]));
 
@@ -29,5 +34,6 @@ describe('serverProperties', () => {
 });
 
 describe('classpathEntries', () => {
-  test('splits on colons and drops empty entries', () => expect(classpathEntries('/a.jar:/b.jar:\n')).toEqual(['/a.jar', '/b.jar']));
+  test('splits on colons and drops empty entries', () =>
+    expect(classpathEntries('/a.jar:/b.jar:\n')).toEqual(['/a.jar', '/b.jar']));
 });

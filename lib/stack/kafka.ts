@@ -14,7 +14,8 @@ import { javaMajor, requireTool, run, runStep } from './tools.ts';
 
 const POM = join(PROJECT_ROOT, 'lib/stack/kafka/pom.xml');
 const LOG4J = join(PROJECT_ROOT, 'lib/stack/kafka/log4j2.yaml');
-const JAVA_HINT = 'install Java 17 or newer (e.g. `apt-get install openjdk-17-jre-headless`), or set KAFKA_BROKERS=host:port to use your own Kafka';
+const JAVA_HINT =
+  'install Java 17 or newer (e.g. `apt-get install openjdk-17-jre-headless`), or set KAFKA_BROKERS=host:port to use your own Kafka';
 
 /** Kafka answers a metadata request (a TCP accept alone is not enough: the broker listens before it is ready). */
 export async function kafkaAnswers(brokers: string[]): Promise<boolean> {
@@ -43,7 +44,8 @@ async function requireJava(): Promise<string> {
   const java = requireTool('java', JAVA_HINT);
   const r = await run(java, ['-version']);
   const major = javaMajor(r.stderr + r.stdout);
-  if (major !== undefined && major < 17) throw new StackError(`stack: Kafka 4 needs Java 17 or newer, found Java ${major}: ${JAVA_HINT}`);
+  if (major !== undefined && major < 17)
+    throw new StackError(`stack: Kafka 4 needs Java 17 or newer, found Java ${major}: ${JAVA_HINT}`);
   return java;
 }
 
@@ -57,17 +59,28 @@ async function classpath(dir: string, note: (line: string) => void): Promise<str
     if (classpathEntries(cp).every((jar) => existsSync(jar))) return cp;
   }
   mkdirSync(dir, { recursive: true });
-  const mvn = requireTool('mvn', 'install Maven (e.g. `apt-get install maven`) so the stack can fetch the Kafka jars, or set KAFKA_BROKERS=host:port to use your own Kafka');
+  const mvn = requireTool(
+    'mvn',
+    'install Maven (e.g. `apt-get install maven`) so the stack can fetch the Kafka jars, or set KAFKA_BROKERS=host:port to use your own Kafka',
+  );
   note('stack: resolving the Kafka jars with Maven (once; cached in ~/.m2)');
-  await runStep('resolving the Kafka classpath with Maven', mvn, ['-q', '-B', '-f', POM, 'dependency:build-classpath', `-Dmdep.outputFile=${file}`], {
-    logFile: join(dir, 'setup.log'),
-  });
+  await runStep(
+    'resolving the Kafka classpath with Maven',
+    mvn,
+    ['-q', '-B', '-f', POM, 'dependency:build-classpath', `-Dmdep.outputFile=${file}`],
+    {
+      logFile: join(dir, 'setup.log'),
+    },
+  );
   writeFileSync(hashFile, `${hash}\n`);
   return readFileSync(file, 'utf8').trim();
 }
 
 /** The Kafka jars' classpath, for Kafka's own tools (e.g. ProducerPerformance in the benchmarks). */
-export function kafkaClasspath(cfg: Config, note: (line: string) => void = (line) => console.error(line)): Promise<string> {
+export function kafkaClasspath(
+  cfg: Config,
+  note: (line: string) => void = (line) => console.error(line),
+): Promise<string> {
   return classpath(join(cfg.stackDir, 'kafka'), note);
 }
 
@@ -75,8 +88,17 @@ export function kafkaClasspath(cfg: Config, note: (line: string) => void = (line
 async function formatStorage(java: string, cp: string, dir: string, dataDir: string, props: string): Promise<void> {
   if (existsSync(join(dataDir, 'meta.properties'))) return;
   const log = join(dir, 'setup.log');
-  const id = (await runStep('generating a Kafka cluster id', java, ['-cp', cp, 'kafka.tools.StorageTool', 'random-uuid'], { logFile: log })).trim();
-  await runStep('formatting the Kafka storage', java, ['-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', id, '-c', props], { logFile: log });
+  const id = (
+    await runStep('generating a Kafka cluster id', java, ['-cp', cp, 'kafka.tools.StorageTool', 'random-uuid'], {
+      logFile: log,
+    })
+  ).trim();
+  await runStep(
+    'formatting the Kafka storage',
+    java,
+    ['-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', id, '-c', props],
+    { logFile: log },
+  );
 }
 
 export function kafkaEngine(cfg: Config): Engine {
@@ -112,7 +134,10 @@ export function kafkaEngine(cfg: Config): Engine {
         serverProperties({ host, brokerPort: port, controllerPort: EMBEDDED.kafkaControllerPort, dataDir }),
       );
       await formatStorage(java, cp, dir, dataDir, props);
-      return { cmd: java, args: ['-Xms512m', '-Xmx1g', `-Dlog4j2.configurationFile=${LOG4J}`, '-cp', cp, 'kafka.Kafka', props] };
+      return {
+        cmd: java,
+        args: ['-Xms512m', '-Xmx1g', `-Dlog4j2.configurationFile=${LOG4J}`, '-cp', cp, 'kafka.Kafka', props],
+      };
     },
   };
 }

@@ -72,7 +72,9 @@ export async function ensureEngine(e: Engine, note: (line: string) => void): Pro
     for (const p of e.ports) {
       if (await portAccepts(e.host, p.port)) {
         const instead = p.alternative ? `, or ${p.alternative}` : '';
-        throw new StackError(`stack: port ${p.port} (${p.what}) is in use by another process (not started by txlab): stop it${instead}`);
+        throw new StackError(
+          `stack: port ${p.port} (${p.what}) is in use by another process (not started by txlab): stop it${instead}`,
+        );
       }
     }
     const { cmd, args } = await e.prepare(note);
@@ -81,7 +83,9 @@ export async function ensureEngine(e: Engine, note: (line: string) => void): Pro
     const r = await waitFor(() => e.ready(), { timeoutMs: e.startTimeoutMs, abort: child.exited });
     if (!r.ok) {
       if (isAlive(child.pid)) await stopPid(child.pid, e.stopTimeoutMs);
-      throw new StackError(`stack: ${e.label} failed to start (${r.reason}); see ${shortPath(e.logFile)}${lastLogLine(e)}`);
+      throw new StackError(
+        `stack: ${e.label} failed to start (${r.reason}); see ${shortPath(e.logFile)}${lastLogLine(e)}`,
+      );
     }
     await e.afterReady?.();
     return { how: 'started', pid: child.pid, ms: performance.now() - t0 };

@@ -3,12 +3,24 @@ import { installDbArgs, mariadbdArgs, parseDbUrl } from './mariadb-config.ts';
 
 describe('parseDbUrl', () => {
   test('reads the embedded default', () => {
-    expect(parseDbUrl('mysql://root@127.0.0.1:3307/txlab')).toEqual({ host: '127.0.0.1', port: 3307, user: 'root', password: '', database: 'txlab' });
+    expect(parseDbUrl('mysql://root@127.0.0.1:3307/txlab')).toEqual({
+      host: '127.0.0.1',
+      port: 3307,
+      user: 'root',
+      password: '',
+      database: 'txlab',
+    });
   });
   test('decodes credentials and defaults the port to 3306', () => {
-    expect(parseDbUrl('singlestore://admin:p%40ss@db.example:/lab')).toMatchObject({ port: 3306, user: 'admin', password: 'p@ss', database: 'lab' });
+    expect(parseDbUrl('singlestore://admin:p%40ss@db.example:/lab')).toMatchObject({
+      port: 3306,
+      user: 'admin',
+      password: 'p@ss',
+      database: 'lab',
+    });
   });
-  test('rejects a URL without a database', () => expect(() => parseDbUrl('mysql://root@127.0.0.1:3307/')).toThrow('expected mysql://'));
+  test('rejects a URL without a database', () =>
+    expect(() => parseDbUrl('mysql://root@127.0.0.1:3307/')).toThrow('expected mysql://'));
 });
 
 describe('mariadbdArgs', () => {
@@ -21,9 +33,12 @@ describe('mariadbdArgs', () => {
     port: 3307,
     asRoot: false,
   };
-  test('starts with --no-defaults so no system config leaks in', () => expect(mariadbdArgs(server)[0]).toBe('--no-defaults'));
+  test('starts with --no-defaults so no system config leaks in', () =>
+    expect(mariadbdArgs(server)[0]).toBe('--no-defaults'));
   test('keeps commits durable and binds only to the given address', () => {
-    expect(mariadbdArgs(server)).toEqual(expect.arrayContaining(['--innodb-flush-log-at-trx-commit=1', '--bind-address=127.0.0.1', '--port=3307']));
+    expect(mariadbdArgs(server)).toEqual(
+      expect.arrayContaining(['--innodb-flush-log-at-trx-commit=1', '--bind-address=127.0.0.1', '--port=3307']),
+    );
   });
   test('runs as root only when asked, and loads Spider only when its plugin is there', () => {
     const plain = mariadbdArgs(server);

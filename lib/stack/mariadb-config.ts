@@ -42,7 +42,13 @@ export interface MariadbServer extends MariadbPaths {
 const userArg = (asRoot: boolean) => (asRoot ? ['--user=root'] : []); // otherwise it runs as whoever starts it
 
 export function installDbArgs(p: { dataDir: string; asRoot: boolean }): string[] {
-  return ['--no-defaults', `--datadir=${p.dataDir}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...userArg(p.asRoot)];
+  return [
+    '--no-defaults',
+    `--datadir=${p.dataDir}`,
+    '--auth-root-authentication-method=normal',
+    '--skip-test-db',
+    ...userArg(p.asRoot),
+  ];
 }
 
 export function mariadbdArgs(s: MariadbServer): string[] {

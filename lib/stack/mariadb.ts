@@ -9,7 +9,8 @@ import { StackError } from '../errors.ts';
 import { type DbUrl, installDbArgs, mariadbdArgs, parseDbUrl } from './mariadb-config.ts';
 import { runStep, which } from './tools.ts';
 
-const INSTALL_HINT = 'install MariaDB (e.g. `apt-get install mariadb-server`), or set DATABASE_URL=mysql://user@host:port/db to use your own database';
+const INSTALL_HINT =
+  'install MariaDB (e.g. `apt-get install mariadb-server`), or set DATABASE_URL=mysql://user@host:port/db to use your own database';
 const SBIN = ['/usr/sbin', '/usr/local/sbin', '/usr/local/mysql/bin'];
 const PLUGIN_DIRS = ['/usr/lib/mysql/plugin', '/usr/lib64/mysql/plugin', '/usr/local/mysql/lib/plugin'];
 
@@ -21,7 +22,13 @@ function findTool(name: string): string {
 }
 
 async function withConnection<T>(db: DbUrl, f: (c: mysql.Connection) => Promise<T>): Promise<T> {
-  const c = await mysql.createConnection({ host: db.host, port: db.port, user: db.user, password: db.password, connectTimeout: 2_000 });
+  const c = await mysql.createConnection({
+    host: db.host,
+    port: db.port,
+    user: db.user,
+    password: db.password,
+    connectTimeout: 2_000,
+  });
   try {
     return await f(c);
   } finally {
@@ -31,7 +38,8 @@ async function withConnection<T>(db: DbUrl, f: (c: mysql.Connection) => Promise<
 
 /** The server accepts a login and answers SELECT 1. */
 export async function dbAnswers(db: DbUrl): Promise<boolean> {
-  try { // no bare TCP probe first: MariaDB logs every connection that closes before logging in
+  try {
+    // no bare TCP probe first: MariaDB logs every connection that closes before logging in
     return await withConnection(db, async (c) => {
       const [rows] = await c.query('SELECT 1 AS one');
       return Array.isArray(rows) && rows.length === 1;
@@ -54,7 +62,13 @@ export function mariadbEngine(cfg: Config): Engine {
     endpoint: `${db.host}:${db.port}/${db.database}`,
     envVar: 'DATABASE_URL',
     host: db.host,
-    ports: [{ port: db.port, what: 'MariaDB', alternative: `set DATABASE_URL=mysql://user@${db.host}:${db.port}/${db.database} to use that database instead` }],
+    ports: [
+      {
+        port: db.port,
+        what: 'MariaDB',
+        alternative: `set DATABASE_URL=mysql://user@${db.host}:${db.port}/${db.database} to use that database instead`,
+      },
+    ],
     dir,
     logFile,
     pidFile,
@@ -70,17 +84,33 @@ export function mariadbEngine(cfg: Config): Engine {
       if (!existsSync(installed)) {
         rmSync(dataDir, { recursive: true, force: true });
         mkdirSync(dataDir, { recursive: true });
-        await runStep('installing the MariaDB system tables', findTool('mariadb-install-db'), installDbArgs({ dataDir, asRoot }), {
-          logFile: join(dir, 'setup.log'),
-        });
+        await runStep(
+          'installing the MariaDB system tables',
+          findTool('mariadb-install-db'),
+          installDbArgs({ dataDir, asRoot }),
+          {
+            logFile: join(dir, 'setup.log'),
+          },
+        );
         writeFileSync(installed, `${new Date().toISOString()}\n`);
       }
       const spiderPluginDir = PLUGIN_DIRS.find((d) => existsSync(join(d, 'ha_spider.so')));
-      const args = mariadbdArgs({ dataDir, socket: join(dir, 'mariadb.sock'), pidFile, logFile, host: db.host, port: db.port, asRoot, spiderPluginDir });
+      const args = mariadbdArgs({
+        dataDir,
+        socket: join(dir, 'mariadb.sock'),
+        pidFile,
+        logFile,
+        host: db.host,
+        port: db.port,
+        asRoot,
+        spiderPluginDir,
+      });
       return { cmd: mariadbd, args };
     },
     async afterReady() {
-      await withConnection(db, (c) => c.query(`CREATE DATABASE IF NOT EXISTS \`${db.database.replaceAll('`', '``')}\``));
+      await withConnection(db, (c) =>
+        c.query(`CREATE DATABASE IF NOT EXISTS \`${db.database.replaceAll('`', '``')}\``),
+      );
     },
   };
 }

@@ -7,19 +7,28 @@ import { cmdlineHas, isAlive, parsePid, portAccepts, splitHostPort, withLock } f
 describe('parsePid', () => {
   test('reads a pid with surrounding whitespace', () => expect(parsePid(' 1234\n')).toBe(1234));
   test('rejects empty, non-numeric and init/zero pids', () => {
-    expect([parsePid(''), parsePid('abc'), parsePid('12 34'), parsePid('0'), parsePid('1')]).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    expect([parsePid(''), parsePid('abc'), parsePid('12 34'), parsePid('0'), parsePid('1')]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 });
 
 describe('splitHostPort', () => {
-  test('splits host and port', () => expect(splitHostPort('127.0.0.1:9092')).toEqual({ host: '127.0.0.1', port: 9092 }));
+  test('splits host and port', () =>
+    expect(splitHostPort('127.0.0.1:9092')).toEqual({ host: '127.0.0.1', port: 9092 }));
   test('throws without a port', () => expect(() => splitHostPort('localhost')).toThrow('expected host:port'));
 });
 
 describe('cmdlineHas', () => {
   const cmdline = ['java', '-cp', 'a.jar', 'kafka.Kafka', '/repo/.stack/kafka/server.properties'].join('\0');
-  test('matches when every marker appears', () => expect(cmdlineHas(cmdline, ['kafka.Kafka', '/repo/.stack/kafka/server.properties'])).toBe(true));
-  test('does not match another stack dir', () => expect(cmdlineHas(cmdline, ['kafka.Kafka', '/other/.stack/kafka/server.properties'])).toBe(false));
+  test('matches when every marker appears', () =>
+    expect(cmdlineHas(cmdline, ['kafka.Kafka', '/repo/.stack/kafka/server.properties'])).toBe(true));
+  test('does not match another stack dir', () =>
+    expect(cmdlineHas(cmdline, ['kafka.Kafka', '/other/.stack/kafka/server.properties'])).toBe(false));
 });
 
 describe('isAlive', () => {

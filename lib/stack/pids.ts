@@ -1,7 +1,18 @@
 // Process plumbing for the stack: detached spawns that outlive the CLI, pid files, checking that a pid
 // still is the process we started (by its /proc cmdline), stopping it, and probing TCP ports.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { connect } from 'node:net';
 import { sleep, waitFor } from '../wait.ts';

@@ -15,7 +15,11 @@ describe('ensureStack', () => {
   }, COLD_START_MS);
 
   test('leaves a Kafka that lists its topics', async () => {
-    const admin = new Kafka({ clientId: 'txlab-stack-test', brokers: cfg.kafka.brokers, logLevel: logLevel.NOTHING }).admin();
+    const admin = new Kafka({
+      clientId: 'txlab-stack-test',
+      brokers: cfg.kafka.brokers,
+      logLevel: logLevel.NOTHING,
+    }).admin();
     await admin.connect();
     try {
       expect(Array.isArray(await admin.listTopics())).toBe(true);
@@ -48,7 +52,9 @@ describe('ensureStack', () => {
     const reports = await ensureStack({ quiet: true });
     expect(performance.now() - start).toBeLessThan(5_000);
     expect(reports.map((r) => r.result.how).sort()).toEqual(
-      cfg.kafka.managed && cfg.db.managed && cfg.temporal.managed ? ['running', 'running', 'running'] : expect.any(Array),
+      cfg.kafka.managed && cfg.db.managed && cfg.temporal.managed
+        ? ['running', 'running', 'running']
+        : expect.any(Array),
     );
   });
 });

@@ -24,7 +24,9 @@ export async function temporalCli(note: (line: string) => void, buildLog: string
   const onPath = which('temporal');
   if (onPath !== undefined) return onPath;
   const go = which('go');
-  const binDir = go ? goBinDir((await run(go, ['env', 'GOBIN', 'GOPATH'])).stdout, homedir()) : join(homedir(), 'go', 'bin');
+  const binDir = go
+    ? goBinDir((await run(go, ['env', 'GOBIN', 'GOPATH'])).stdout, homedir())
+    : join(homedir(), 'go', 'bin');
   const built = join(binDir, 'temporal');
   if (existsSync(built)) return built;
   if (go === undefined) {
@@ -38,8 +40,16 @@ export async function temporalCli(note: (line: string) => void, buildLog: string
     await waitFor(async () => !isAlive(other), { timeoutMs: BUILD_TIMEOUT_MS, intervalMs: 1_000 });
     if (existsSync(built)) return built;
   }
-  note(`stack: building the Temporal CLI with \`go install ${TEMPORAL_CLI_PACKAGE}@${TEMPORAL_CLI_VERSION}\` (takes minutes, once; cached in ${binDir})`);
-  await runStep('building the Temporal CLI with go install', go, ['install', `${TEMPORAL_CLI_PACKAGE}@${TEMPORAL_CLI_VERSION}`], { logFile: buildLog });
-  if (!existsSync(built)) throw new StackError(`stack: \`go install\` finished but ${built} is missing: see ${buildLog}`);
+  note(
+    `stack: building the Temporal CLI with \`go install ${TEMPORAL_CLI_PACKAGE}@${TEMPORAL_CLI_VERSION}\` (takes minutes, once; cached in ${binDir})`,
+  );
+  await runStep(
+    'building the Temporal CLI with go install',
+    go,
+    ['install', `${TEMPORAL_CLI_PACKAGE}@${TEMPORAL_CLI_VERSION}`],
+    { logFile: buildLog },
+  );
+  if (!existsSync(built))
+    throw new StackError(`stack: \`go install\` finished but ${built} is missing: see ${buildLog}`);
   return built;
 }

@@ -3,11 +3,27 @@ import { goBinDir } from './temporal-cli.ts';
 import { startDevArgs } from './temporal.ts';
 
 describe('startDevArgs', () => {
-  const server = { host: '127.0.0.1', port: 7233, uiPort: 8233, dbFile: '/s/temporal/temporal.db', namespace: 'default' };
+  const server = {
+    host: '127.0.0.1',
+    port: 7233,
+    uiPort: 8233,
+    dbFile: '/s/temporal/temporal.db',
+    namespace: 'default',
+  };
   test('runs the dev server on the given ports with a persistent SQLite file', () => {
     expect(startDevArgs(server)).toEqual([
-      'server', 'start-dev', '--ip', '127.0.0.1', '--port', '7233', '--ui-port', '8233',
-      '--db-filename', '/s/temporal/temporal.db', '--log-level', 'warn',
+      'server',
+      'start-dev',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      '7233',
+      '--ui-port',
+      '8233',
+      '--db-filename',
+      '/s/temporal/temporal.db',
+      '--log-level',
+      'warn',
     ]);
   });
   test('creates a namespace other than default', () => {

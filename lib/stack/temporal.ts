@@ -18,12 +18,18 @@ export interface DevServer {
 export function startDevArgs(s: DevServer): string[] {
   const ns = s.namespace === 'default' ? [] : ['--namespace', s.namespace]; // "default" always exists
   return [
-    'server', 'start-dev',
-    '--ip', s.host,
-    '--port', String(s.port),
-    '--ui-port', String(s.uiPort),
-    '--db-filename', s.dbFile,
-    '--log-level', 'warn',
+    'server',
+    'start-dev',
+    '--ip',
+    s.host,
+    '--port',
+    String(s.port),
+    '--ui-port',
+    String(s.uiPort),
+    '--db-filename',
+    s.dbFile,
+    '--log-level',
+    'warn',
     ...ns,
   ];
 }
@@ -61,7 +67,11 @@ export function temporalEngine(cfg: Config): Engine {
     envVar: 'TEMPORAL_ADDRESS',
     host,
     ports: [
-      { port, what: 'Temporal frontend', alternative: `set TEMPORAL_ADDRESS=${host}:${port} to use that Temporal instead` },
+      {
+        port,
+        what: 'Temporal frontend',
+        alternative: `set TEMPORAL_ADDRESS=${host}:${port} to use that Temporal instead`,
+      },
       { port: uiPort, what: 'Temporal web UI' },
     ],
     dir,

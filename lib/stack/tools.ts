@@ -23,9 +23,17 @@ export interface RunResult {
 }
 
 /** Runs a command to completion; output is returned, and appended to `logFile` when given. */
-export async function run(cmd: string, args: readonly string[], opts: { logFile?: string; cwd?: string } = {}): Promise<RunResult> {
+export async function run(
+  cmd: string,
+  args: readonly string[],
+  opts: { logFile?: string; cwd?: string } = {},
+): Promise<RunResult> {
   const proc = Bun.spawn([cmd, ...args], { cwd: opts.cwd, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' });
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   if (opts.logFile) {
     mkdirSync(dirname(opts.logFile), { recursive: true });
     appendFileSync(opts.logFile, `$ ${[cmd, ...args].join(' ')}\n${stdout}${stderr}(exit ${code})\n`);
@@ -34,7 +42,12 @@ export async function run(cmd: string, args: readonly string[], opts: { logFile?
 }
 
 /** Runs a step that must succeed; on failure, a StackError naming the step and its last output line. */
-export async function runStep(what: string, cmd: string, args: readonly string[], opts: { logFile?: string; cwd?: string } = {}): Promise<string> {
+export async function runStep(
+  what: string,
+  cmd: string,
+  args: readonly string[],
+  opts: { logFile?: string; cwd?: string } = {},
+): Promise<string> {
   const r = await run(cmd, args, opts);
   if (r.code !== 0) {
     const last = `${r.stdout}\n${r.stderr}`.trim().split('\n').at(-1)?.trim() ?? '';

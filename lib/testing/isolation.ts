@@ -16,7 +16,10 @@ export type Isolated = {
 
 /** `lab03` → `t_lab03_3f9a1c2e`: valid in a topic, group, database and workflow id. */
 export function testPrefix(name: string): string {
-  const clean = name.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 20);
+  const clean = name
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_')
+    .slice(0, 20);
   return `t_${clean}_${crypto.randomUUID().replaceAll('-', '').slice(0, 8)}`;
 }
 
@@ -32,7 +35,9 @@ export function isolated(name: string, overrides: Record<string, string> = {}): 
       await withAdmin(createKafka(`cleanup-${prefix}`, config), async (admin) => {
         const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`));
         if (topics.length) await admin.deleteTopics({ topics });
-        const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(`${prefix}.`));
+        const groups = (await admin.listGroups()).groups
+          .map((g) => g.groupId)
+          .filter((g) => g.startsWith(`${prefix}.`));
         if (groups.length) await admin.deleteGroups(groups).catch(() => {});
       }).catch(() => {});
       await dropDatabase(config.db.url).catch(() => {});

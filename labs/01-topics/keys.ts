@@ -1,0 +1,91 @@
+// Keyed partitioning, observed on the broker: customer keys produced to a scratch topic and read back,
+// each record's partition compared with murmur2(key) mod partitions. The scratch topic is this run's
+// own and is deleted again, whatever happens.
+import type { Admin, Kafka } from 'kafkajs';
+import { drainTopic } from '../../lib/drain.ts';
+import { waitForTopic, withProducer } from '../../lib/kafka.ts';
+import type { Lab01Result } from '../../lib/results/lab01.ts';
+import { partitionFor } from './partitioner.ts';
+
+type Samples = Lab01Result['samples'];
+export type KeyPlacement = {
+  partitions: number;
+  messagesPerKey: number;
+  placement: Samples['key_placement'];
+  counts: Samples['partition_counts'];
+  /** keys whose every record landed on one partition */
+  onOne: number;
+  /** keys on one partition, the one murmur2 names */
+  matching: number;
+  /** max/mean records per partition */
+  skew: number;
+};
+
+export type PlaceKeysOptions = {
+  topic: string;
+  keys: readonly string[];
+  messagesPerKey: number;
+  partitions: number;
+  replicationFactor: number;
+};
+
+/** Produces `messagesPerKey` records per key to a scratch topic and reads back where each went. */
+export async function placeKeys(kafka: Kafka, admin: Admin, o: PlaceKeysOptions): Promise<KeyPlacement> {
+  await admin.createTopics({
+    topics: [{ topic: o.topic, numPartitions: o.partitions, replicationFactor: o.replicationFactor }],
+    waitForLeaders: true,
+  });
+  try {
+    await waitForTopic(admin, o.topic);
+    await withProducer(kafka, async (producer) => {
+      const messages = o.keys.flatMap((key) =>
+        Array.from({ length: o.messagesPerKey }, (_, n) => ({ key, value: JSON.stringify({ key, n }) })),
+      );
+      for (let i = 0; i < messages.length; i += 1000)
+        await producer.send({ topic: o.topic, acks: -1, messages: messages.slice(i, i + 1000) });
+    });
+    const seen = new Map<string, number[]>();
+    await drainTopic(kafka, o.topic, o.keys.length * o.messagesPerKey, (m, partition) => {
+      const key = m.key?.toString() ?? '';
+      seen.set(key, [...(seen.get(key) ?? []), partition]);
+    });
+    return placement(o.keys, seen, o.partitions, o.messagesPerKey);
+  } finally {
+    await admin
+      .deleteTopics({ topics: [o.topic] })
+      .catch((e) => console.warn(`lab 01: could not delete ${o.topic}: ${(e as Error).message}`));
+  }
+}
+
+/** Where each key's records landed (`seen`: key → the partition of each record), per key and per partition. Pure. */
+export function placement(
+  keys: readonly string[],
+  seen: ReadonlyMap<string, number[]>,
+  partitions: number,
+  messagesPerKey: number,
+): KeyPlacement {
+  const placement = keys.map((key) => {
+    const on = seen.get(key) ?? [];
+    return {
+      key,
+      partitions: [...new Set(on)].sort((a, b) => a - b),
+      expected_partition: partitionFor(key, partitions),
+      messages: on.length,
+    };
+  });
+  const counts = Array.from({ length: partitions }, (_, p) => ({
+    partition: p,
+    keys: placement.filter((k) => k.partitions.includes(p)).length,
+    messages: placement.reduce((s, k) => s + (seen.get(k.key) ?? []).filter((x) => x === p).length, 0),
+  }));
+  const mean = counts.reduce((s, x) => s + x.messages, 0) / partitions;
+  return {
+    partitions,
+    messagesPerKey,
+    placement,
+    counts,
+    onOne: placement.filter((k) => k.partitions.length === 1).length,
+    matching: placement.filter((k) => k.partitions.length === 1 && k.partitions[0] === k.expected_partition).length,
+    skew: Math.max(...counts.map((x) => x.messages)) / mean,
+  };
+}

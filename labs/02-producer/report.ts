@@ -1,0 +1,149 @@
+// Lab 02's report: delivery per phase, injected fraud and produce latency as tables, and the same
+// figures with their samples (inter-arrival gaps, events per hour, latency) as data/02-producer.json.
+import type { Config } from '../../lib/config.ts';
+import { type Scheduled, isPeakHour } from '../../lib/generator/index.ts';
+import { percentiles, thin } from '../../lib/percentiles.ts';
+import type { DeliveryStats, Topics } from '../../lib/produce.ts';
+import type { Lab02Result } from '../../lib/results/lab02.ts';
+import { envelope } from '../../lib/results/write.ts';
+import { fmt, table } from '../../lib/terminal.ts';
+import type { Tick } from './progress.ts';
+import { targetRate } from './rate.ts';
+
+/** What a phase delivered: the events Kafka acknowledged, their delivery reports, how long it took. */
+export type Phase = { stats: DeliveryStats; events: Scheduled[]; seconds: number };
+
+export type Lab02Run = {
+  runId: string;
+  startedAt: Date;
+  config: Config;
+  args: { duration: number; rate: number; backfill: number };
+  topics: Topics;
+  backfill: Phase;
+  live: Phase & { startMs: number; ticks: Tick[] };
+  interrupted: boolean;
+};
+
+/** The figures both the tables and the file show. */
+function figures(r: Lab02Run) {
+  const all = [...r.backfill.events, ...r.live.events];
+  const sent = r.live.events;
+  const fraud: Record<string, number> = {};
+  for (const e of all) if (e.label) fraud[e.label.pattern] = (fraud[e.label.pattern] ?? 0) + 1;
+  // the live phase's latency is the one a real-time producer sees; the backfill's is a bulk load's
+  const latencies = r.live.stats.latencies.length ? r.live.stats.latencies : r.backfill.stats.latencies;
+  return {
+    all,
+    gaps: sent.slice(1).map((e, i) => (e.timeMs - sent[i]!.timeMs) / 1000),
+    target: targetRate(
+      r.args.rate,
+      r.config.generator.peakFactor,
+      r.live.startMs,
+      r.live.startMs + r.live.seconds * 1000,
+    ),
+    fraud,
+    declined: all.filter((e) => e.event.status === 'declined').length,
+    latencies,
+    latency: percentiles(latencies),
+  };
+}
+
+export function printSummary(r: Lab02Run): void {
+  const f = figures(r);
+  const [bf, live] = [r.backfill, r.live];
+  console.log(
+    table(
+      [
+        {
+          phase: 'backfill',
+          events: bf.stats.sent,
+          acked: bf.stats.acked,
+          failed: bf.stats.failed,
+          seconds: bf.seconds,
+          'events/s': bf.seconds ? bf.stats.acked / bf.seconds : 0,
+          'target/s': '-',
+        },
+        {
+          phase: 'live',
+          events: live.stats.sent,
+          acked: live.stats.acked,
+          failed: live.stats.failed,
+          seconds: live.seconds,
+          'events/s': live.stats.acked / live.seconds,
+          'target/s': fmt(f.target),
+        },
+      ],
+      '\nDelivery',
+    ),
+  );
+  console.log(
+    table(
+      Object.entries(f.fraud).map(([pattern, events]) => ({ 'fraud pattern': pattern, 'labeled events': events })),
+      `\nInjected fraud (labels on ${r.topics.labels})`,
+    ),
+  );
+  console.log(
+    `\n  declined: ${fmt(f.declined)} of ${fmt(f.all.length)}   live produce latency ms: p50 ${f.latency.p50}  p99 ${f.latency.p99}  max ${f.latency.max}`,
+  );
+  for (const [error, n] of [...bf.stats.errors, ...live.stats.errors]) console.log(`  failed: ${n} records: ${error}`);
+}
+
+export function buildResult(r: Lab02Run): Lab02Result {
+  const f = figures(r);
+  const g = r.config.generator;
+  const phase = (p: Phase) => ({
+    events: p.stats.sent,
+    acked: p.stats.acked,
+    failed: p.stats.failed,
+    seconds: p.seconds,
+    events_per_s: p.seconds > 0 ? p.stats.acked / p.seconds : 0,
+  });
+  return {
+    ...envelope('02-producer', r.runId, r.startedAt, r.config),
+    parameters: {
+      duration_s: r.args.duration,
+      rate_per_s: r.args.rate,
+      peak_factor: g.peakFactor,
+      backfill_events: r.args.backfill,
+      init_mode: r.config.initMode,
+      seed: g.seed,
+      fraud_rate: g.fraudRate,
+      declined_rate: g.declinedRate,
+      customers: g.customerCount,
+      merchants: g.merchantCount,
+      topic: r.topics.transactions,
+    },
+    metrics: {
+      backfill: phase(r.backfill),
+      live: {
+        ...phase(r.live),
+        target_rate_per_s: f.target,
+        achieved_rate_per_s: r.live.stats.acked / r.live.seconds,
+        mean_inter_arrival_s: f.gaps.length ? f.gaps.reduce((a, b) => a + b, 0) / f.gaps.length : 0,
+      },
+      fraud_events: f.fraud,
+      declined_events: f.declined,
+      total_events: f.all.length,
+      produce_latency_ms: f.latency,
+      interrupted: r.interrupted,
+    },
+    samples: {
+      inter_arrival_s: thin(f.gaps, 20_000),
+      lambda_per_s: f.target,
+      events_per_hour: eventsPerHour(f.all),
+      produce_latency_ms: thin(f.latencies, 5000),
+      progress: r.live.ticks,
+    },
+  };
+}
+
+function eventsPerHour(events: readonly Scheduled[]) {
+  const buckets = new Map<number, number>();
+  for (const e of events) {
+    const h = Math.floor(e.timeMs / 3_600_000);
+    buckets.set(h, (buckets.get(h) ?? 0) + 1);
+  }
+  return [...buckets.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([h, n]) => ({ hour: new Date(h * 3_600_000).toISOString(), events: n, peak: isPeakHour(h * 3_600_000) }));
+}
