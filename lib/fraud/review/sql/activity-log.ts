@@ -1,6 +1,7 @@
 // Every activity attempt, as a row: (workflow, activity id, attempt) with when it started and, if it
 // got that far, when it finished its work. It lives outside the worker, so it survives the worker
 // being killed; audit.ts compares it with what the server recorded.
+import { selectIn } from '../../../db/select-in.ts';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import type { AttemptRow } from '../audit.ts';
 import { ident } from './ident.ts';
@@ -52,31 +53,25 @@ export class ActivityLog {
 
   /** Every attempt of these workflows' activities. */
   async rows(workflowIds: readonly string[]): Promise<AttemptRow[]> {
-    const out: AttemptRow[] = [];
-    for (let i = 0; i < workflowIds.length; i += 500) {
-      const [rows] = await this.pool.query<
-        (RowDataPacket & {
-          workflow_id: string;
-          activity_id: string;
-          attempt: number;
-          finished: number;
-          failed: number;
-        })[]
-      >(
-        `SELECT workflow_id, activity_id, attempt, completed_at IS NOT NULL AS finished, error IS NOT NULL AS failed
-           FROM ${this.t} WHERE workflow_id IN (?)`,
-        [workflowIds.slice(i, i + 500)],
-      );
-      out.push(
-        ...rows.map((r) => ({
-          workflow_id: r.workflow_id,
-          activity_id: r.activity_id,
-          attempt: Number(r.attempt),
-          finished: Boolean(Number(r.finished)),
-          failed: Boolean(Number(r.failed)),
-        })),
-      );
-    }
-    return out;
+    type Row = RowDataPacket & {
+      workflow_id: string;
+      activity_id: string;
+      attempt: number;
+      finished: number;
+      failed: number;
+    };
+    const rows = await selectIn<Row>(
+      this.pool,
+      `SELECT workflow_id, activity_id, attempt, completed_at IS NOT NULL AS finished, error IS NOT NULL AS failed
+         FROM ${this.t} WHERE workflow_id IN (?)`,
+      workflowIds,
+    );
+    return rows.map((r) => ({
+      workflow_id: r.workflow_id,
+      activity_id: r.activity_id,
+      attempt: Number(r.attempt),
+      finished: Boolean(Number(r.finished)),
+      failed: Boolean(Number(r.failed)),
+    }));
   }
 }

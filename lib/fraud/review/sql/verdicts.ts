@@ -1,6 +1,7 @@
 // The verdicts table: one row per reviewed transaction, upserted on transaction_id, so a retried
 // activity rewrites the same row instead of adding one. A hold never overwrites a final verdict.
 // (SingleStore: the primary key is the shard key, as its unique-key rule requires.)
+import { selectIn } from '../../../db/select-in.ts';
 import { Verdict } from '../schemas.ts';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { ident, isoOf } from './ident.ts';
@@ -94,14 +95,8 @@ export class VerdictStore {
 
   /** The verdicts of the given transactions (any number: queried in chunks). */
   async forTransactions(ids: readonly string[]): Promise<Verdict[]> {
-    const out: Verdict[] = [];
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
-      if (chunk.length === 0) break;
-      const [rows] = await this.pool.query<Row[]>(`SELECT * FROM ${this.t} WHERE transaction_id IN (?)`, [chunk]);
-      out.push(...rows.map(toVerdict));
-    }
-    return out;
+    const rows = await selectIn<Row>(this.pool, `SELECT * FROM ${this.t} WHERE transaction_id IN (?)`, ids);
+    return rows.map(toVerdict);
   }
 }
 
