@@ -5,7 +5,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import { drainTopic } from '../../lib/drain.ts';
 import { waitForTopic, withProducer } from '../../lib/kafka.ts';
 import type { Lab01Result } from '../../lib/results/lab01.ts';
-import { partitionFor } from './partitioner.ts';
+import { partitionFor } from '../../lib/partitioner.ts';
 
 type Samples = Lab01Result['samples'];
 export type KeyPlacement = {

@@ -1,0 +1,112 @@
+// How every producer in txlab sends: one send() per partition.
+//
+// kafkajs 2.2.4 can lose acknowledged records when a partition's leader changes during a send() that
+// spans several partitions: on a 3-broker cluster (RF=3, min.insync.replicas=2, acks=all, idempotent),
+// a send of 50 records over 6 partitions with one broker SIGKILLed resolved without error while 9–15
+// records of the dead leader's partition were missing on read-back. Its retry re-sends only to brokers
+// that gave no response (src/producer/sendMessages.js; open PR tulios/kafkajs#1798), so a partition
+// whose leadership moved to a broker that had already answered is never sent again. A send() for one
+// partition has one leader: it either succeeds or fails as a whole, and nothing is lost unnoticed.
+//
+// So records are placed here, with Kafka's own partitioner (murmur2 of the key, as the Java client and
+// kafkajs's DefaultPartitioner do), and each partition's records go in a send() of their own, all in
+// parallel. The partition counts come from the broker's metadata, cached for a minute.
+import type { Kafka, Message, Producer, RecordMetadata } from 'kafkajs';
+import { partitionFor } from './partitioner.ts';
+
+const COUNT_MAX_AGE_MS = 60_000;
+
+/** Partitions per topic, from the broker's metadata, cached briefly (a topic can grow). */
+export class PartitionCounts {
+  private readonly cache = new Map<string, { at: number; count: Promise<number> }>();
+  constructor(private readonly kafka: Kafka) {}
+
+  of(topic: string): Promise<number> {
+    const hit = this.cache.get(topic);
+    if (hit && Date.now() - hit.at < COUNT_MAX_AGE_MS) return hit.count;
+    const count = this.fetch(topic);
+    this.cache.set(topic, { at: Date.now(), count });
+    count.catch(() => this.cache.delete(topic));
+    return count;
+  }
+
+  private async fetch(topic: string): Promise<number> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+      const n = meta.topics[0]?.partitions.length ?? 0;
+      if (n < 1) throw new Error(`send: topic ${topic} has no partitions`);
+      return n;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+}
+
+export type Placed = Message & { partition: number };
+
+/** Each message with its partition: the one it names, murmur2 of its key, or round robin for a null key. */
+export function place(messages: readonly Message[], partitions: number, start = 0): Placed[] {
+  let next = start;
+  return messages.map((m) => {
+    if (m.partition !== undefined && m.partition !== null) return m as Placed;
+    const partition = m.key === null || m.key === undefined ? next++ % partitions : partitionFor(m.key, partitions);
+    return { ...m, partition };
+  });
+}
+
+/** Messages grouped by partition, each group in the order given (Kafka keeps order within a partition). */
+export function byPartition(messages: readonly Placed[]): Map<number, Placed[]> {
+  const groups = new Map<number, Placed[]>();
+  for (const m of messages) {
+    const g = groups.get(m.partition);
+    if (g) g.push(m);
+    else groups.set(m.partition, [m]);
+  }
+  return groups;
+}
+
+export type PartitionedRecord = { topic: string; messages: readonly Message[]; acks?: -1 | 0 | 1; timeout?: number };
+
+let roundRobin = 0;
+
+/**
+ * Sends `messages` to `topic`, one send() per partition, in parallel; resolves when every partition's
+ * send has been acknowledged and rejects if any failed (the others may have succeeded: callers that
+ * count deliveries use sendEachPartition).
+ */
+export async function sendPerPartition(
+  producer: Producer,
+  counts: PartitionCounts,
+  r: PartitionedRecord,
+): Promise<RecordMetadata[]> {
+  const outcomes = await sendEachPartition(producer, counts, r);
+  const failed = outcomes.find((o) => o.error);
+  if (failed?.error) throw failed.error;
+  return outcomes.flatMap((o) => o.metadata);
+}
+
+export type PartitionOutcome = { partition: number; messages: number; metadata: RecordMetadata[]; error?: Error };
+
+/** Like sendPerPartition, but reports each partition's outcome instead of throwing: what was acked, what failed. */
+export async function sendEachPartition(
+  producer: Producer,
+  counts: PartitionCounts,
+  r: PartitionedRecord,
+): Promise<PartitionOutcome[]> {
+  if (r.messages.length === 0) return [];
+  const n = await counts.of(r.topic);
+  const groups = byPartition(place(r.messages, n, roundRobin));
+  roundRobin = (roundRobin + 1) % n;
+  return Promise.all(
+    [...groups].map(async ([partition, messages]): Promise<PartitionOutcome> => {
+      try {
+        const metadata = await producer.send({ topic: r.topic, acks: r.acks ?? -1, timeout: r.timeout, messages });
+        return { partition, messages: messages.length, metadata };
+      } catch (e) {
+        return { partition, messages: messages.length, metadata: [], error: e as Error };
+      }
+    }),
+  );
+}
