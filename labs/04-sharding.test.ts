@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../lib/config.ts';
 import { withDb } from '../lib/db/connect.ts';
 import { dropSpiderServers } from './04-sharding/spider.ts';
 import { freePort } from '../lib/db/local-server.ts';
 import { Lab04Result } from '../lib/results/lab04.ts';
+import { databaseUrlWithPassword } from '../lib/testing/database.ts';
 import { useEngines } from '../lib/testing/engines.ts';
 import { isolated } from '../lib/testing/isolation.ts';
 import { runLabProcess } from '../lib/testing/run-lab.ts';
@@ -16,15 +16,13 @@ useEngines('db');
 describe('lab 04', () => {
   // the leaves get free ports and a data directory of their own (DATABASE_URL is set, so the
   // stack treats the database as external and never starts anything under this stack dir)
-  const iso = isolated('lab04', {
-    DATABASE_URL: loadConfig({}).db.url,
-    TXLAB_STACK_DIR: mkdtempSync(join(tmpdir(), 'txlab-lab04-')),
-  });
+  const iso = isolated('lab04', { TXLAB_STACK_DIR: mkdtempSync(join(tmpdir(), 'txlab-lab04-')) });
   const env = iso.env;
   const args = ['--rows', '20000', '--reps', '5', '--budget', '0.1', '--leaf-rows', '5000'];
   const result = (dataDir: string) =>
     Lab04Result.parse(JSON.parse(readFileSync(join(dataDir, '04-sharding.json'), 'utf8')));
   beforeAll(async () => {
+    env.DATABASE_URL = databaseUrlWithPassword(); // once the preload has started the stack (and made the password)
     args.push('--leaf-ports', `${await freePort()},${await freePort()}`);
   });
   let lastRun: string | undefined;

@@ -15,7 +15,8 @@ export const PROJECT_ROOT = resolve(import.meta.dir, '..');
 export const EMBEDDED = {
   kafkaBrokers: '127.0.0.1:9092',
   kafkaControllerPort: 9093,
-  databaseUrl: 'mysql://root@127.0.0.1:3307/txlab',
+  // its password is generated on the first start and kept under the stack dir (lib/db/credentials.ts)
+  databaseUrl: 'mysql://txlab@127.0.0.1:3307/txlab',
   temporalAddress: '127.0.0.1:7233',
   temporalUiPort: 8233,
 } as const;

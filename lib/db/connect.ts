@@ -1,6 +1,8 @@
 // Connections to the pipeline's database, from DATABASE_URL: one pool per process, with the settings
 // every part of the sink relies on, and the dialect detected from the server itself.
 import mysql, { type Pool, type PoolOptions, type RowDataPacket } from 'mysql2/promise';
+import { EMBEDDED, config } from '../config.ts';
+import { APP_USER, readCredentials } from './credentials.ts';
 import { type Dialect, dialectOf, serverName } from './dialect.ts';
 
 export type Db = {
@@ -13,18 +15,29 @@ export type Db = {
 
 export type DbTarget = { host: string; port: number; user: string; password: string; database: string };
 
-/** mysql://user[:password]@host[:port]/database (mariadb:// and singlestore:// too) → its parts. */
+/**
+ * mysql://user[:password]@host[:port]/database (mariadb:// and singlestore:// too) → its parts. The
+ * embedded server's app user comes without a password in the URL: it is read from the stack dir.
+ */
 export function dbTarget(url: string): DbTarget {
   const u = new URL(url);
   const database = decodeURIComponent(u.pathname.replace(/^\//, ''));
   if (!u.hostname || !database) throw new Error(`db: expected mysql://user[:password]@host:port/database, got ${url}`);
-  return {
+  const t = {
     host: u.hostname,
     port: Number(u.port || 3306),
     user: decodeURIComponent(u.username) || 'root',
     password: decodeURIComponent(u.password),
     database,
   };
+  if (!t.password && isEmbedded(t)) t.password = readCredentials(config().stackDir)?.app ?? '';
+  return t;
+}
+
+/** The embedded MariaDB's app user, with DATABASE_URL unset: its password lives under the stack dir. */
+function isEmbedded(t: { host: string; port: number; user: string }): boolean {
+  const e = new URL(EMBEDDED.databaseUrl);
+  return config().db.managed && t.user === APP_USER && t.host === e.hostname && t.port === Number(e.port);
 }
 
 /**

@@ -1,6 +1,6 @@
 // The embedded stack's programmatic face: labs and the test preload call ensureStack(), the CLI calls
 // all four. Engines are independent, so they start and stop in parallel.
-import { rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { type Config, config } from '../config.ts';
 import { StackError } from '../errors.ts';
 import { ENGINE_NAMES, type Engine, type EngineName } from './engine.ts';
@@ -55,10 +55,17 @@ export interface UpReport {
   result: UpResult;
 }
 
+/** The engines' data (topics, tables, workflow histories) is for this user alone: the stack dir is 0700. */
+function privateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+}
+
 /** Starts (or finds running, or probes external) the requested engines; resolves when all answer. Idempotent. */
 export async function ensureStack(opts: StackOptions = {}): Promise<UpReport[]> {
   const say = opts.quiet ? () => {} : (line: string) => console.log(line);
   const note = (line: string) => console.error(line);
+  privateDir(config().stackDir);
   return allOrError(stackEngines(config(), opts.engines), async (e) => {
     const result = await ensureEngine(e, note);
     say(upLine(lineOf(e), result));

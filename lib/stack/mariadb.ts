@@ -8,6 +8,7 @@ import type { Command, Engine } from './engine.ts';
 import { StackError } from '../errors.ts';
 import { type DbUrl, installDbArgs, mariadbdArgs, parseDbUrl } from './mariadb-config.ts';
 import { runStep, which } from './tools.ts';
+import { APP_USER, ensureCredentials } from '../db/credentials.ts';
 
 const INSTALL_HINT =
   'install MariaDB (e.g. `apt-get install mariadb-server`), or set DATABASE_URL=mysql://user@host:port/db to use your own database';
@@ -21,7 +22,7 @@ function findTool(name: string): string {
   return path;
 }
 
-async function withConnection<T>(db: DbUrl, f: (c: mysql.Connection) => Promise<T>): Promise<T> {
+async function withConnection<T>(db: Omit<DbUrl, 'database'>, f: (c: mysql.Connection) => Promise<T>): Promise<T> {
   const c = await mysql.createConnection({
     host: db.host,
     port: db.port,
@@ -36,17 +37,50 @@ async function withConnection<T>(db: DbUrl, f: (c: mysql.Connection) => Promise<
   }
 }
 
-/** The server accepts a login and answers SELECT 1. */
-export async function dbAnswers(db: DbUrl): Promise<boolean> {
+const ACCESS_DENIED = 1045;
+const LOOPBACK = ['127.0.0.1', '::1', 'localhost'];
+
+/** The server accepts a login and answers SELECT 1 (a server that refuses these credentials answers too, with `accessDenied`). */
+export async function dbAnswers(db: Omit<DbUrl, 'database'>, accessDenied = false): Promise<boolean> {
   try {
     // no bare TCP probe first: MariaDB logs every connection that closes before logging in
     return await withConnection(db, async (c) => {
       const [rows] = await c.query('SELECT 1 AS one');
       return Array.isArray(rows) && rows.length === 1;
     });
-  } catch {
-    return false;
+  } catch (e) {
+    return accessDenied && (e as { errno?: number }).errno === ACCESS_DENIED;
   }
+}
+
+/**
+ * Locks the embedded server down and lets the labs in: root gets its generated password (the first
+ * time: a fresh install has none), anonymous and password-less accounts are dropped, and the app user
+ * may do anything inside the `txlab…` databases (the tests' and benchmarks' are `txlab_<prefix>`) and
+ * define Spider's remote servers (lab 04), nothing else. Idempotent: runs after every start.
+ */
+async function secure(db: DbUrl, stackDir: string): Promise<void> {
+  const creds = ensureCredentials(stackDir);
+  const root = { host: db.host, port: db.port, user: 'root' };
+  const fresh = !(await dbAnswers({ ...root, password: creds.root }));
+  await withConnection({ ...root, password: fresh ? '' : creds.root }, async (c) => {
+    const [accounts] = await c.query<mysql.RowDataPacket[]>('SELECT User AS user, Host AS host FROM mysql.user');
+    for (const a of accounts) {
+      const who = `${c.escape(a.user)}@${c.escape(a.host)}`;
+      // the server listens on loopback only: root elsewhere (root@<hostname>) and anonymous accounts go
+      if (a.user === 'root' && LOOPBACK.includes(a.host))
+        await c.query(`ALTER USER ${who} IDENTIFIED BY ${c.escape(creds.root)}`);
+      else if (a.user === 'root' || a.user === '') await c.query(`DROP USER ${who}`);
+    }
+    for (const host of LOOPBACK) {
+      const who = `${c.escape(APP_USER)}@${c.escape(host)}`;
+      await c.query(`CREATE USER IF NOT EXISTS ${who} IDENTIFIED BY ${c.escape(creds.app)}`);
+      await c.query(`ALTER USER ${who} IDENTIFIED BY ${c.escape(creds.app)}`);
+      await c.query(`GRANT ALL PRIVILEGES ON \`txlab%\`.* TO ${who}`);
+      await c.query(`GRANT FEDERATED ADMIN ON *.* TO ${who}`);
+    }
+    await c.query(`CREATE DATABASE IF NOT EXISTS \`${db.database.replaceAll('`', '``')}\``);
+  });
 }
 
 export function mariadbEngine(cfg: Config): Engine {
@@ -76,7 +110,8 @@ export function mariadbEngine(cfg: Config): Engine {
     startTimeoutMs: 60_000,
     stopTimeoutMs: 60_000,
     dataPaths: [dataDir, join(dir, 'installed'), logFile, join(dir, 'setup.log')],
-    ready: () => dbAnswers(db),
+    // the embedded server answers whoever asks (a refused login is an answer); an external one must take its URL's login
+    ready: () => (cfg.db.managed ? dbAnswers({ ...db, user: 'root', password: '' }, true) : dbAnswers(db)),
     async prepare(): Promise<Command> {
       const mariadbd = findTool('mariadbd');
       const asRoot = process.getuid?.() === 0;
@@ -108,9 +143,11 @@ export function mariadbEngine(cfg: Config): Engine {
       return { cmd: mariadbd, args };
     },
     async afterReady() {
-      await withConnection(db, (c) =>
-        c.query(`CREATE DATABASE IF NOT EXISTS \`${db.database.replaceAll('`', '``')}\``),
-      );
+      if (cfg.db.managed) await secure(db, cfg.stackDir);
+      else
+        await withConnection(db, (c) =>
+          c.query(`CREATE DATABASE IF NOT EXISTS \`${db.database.replaceAll('`', '``')}\``),
+        );
     },
   };
 }

@@ -2,9 +2,17 @@
 // random prefix, created with the pipeline's schema and dropped at the end (never someone else's).
 import { afterAll, beforeAll } from 'bun:test';
 import { loadConfig } from '../config.ts';
-import { type Db, dropDatabase, ensureDatabase, openDb } from '../db/connect.ts';
+import { type Db, dbTarget, dropDatabase, ensureDatabase, openDb } from '../db/connect.ts';
 import { migrate } from '../db/migrate.ts';
 import { testPrefix } from './isolation.ts';
+
+/** The configured database's URL with its password written in: for a child process told the database is external. */
+export function databaseUrlWithPassword(): string {
+  const c = loadConfig();
+  const u = new URL(c.db.url);
+  u.password = encodeURIComponent(dbTarget(c.db.url).password);
+  return u.toString();
+}
 
 /** The database of a fresh random TXLAB_PREFIX on the same server. */
 export function scratchDatabaseUrl(name = 'test'): string {
