@@ -4,6 +4,7 @@ import { Connection } from '@temporalio/client';
 import { Kafka, logLevel } from 'kafkajs';
 import mysql from 'mysql2/promise';
 import { config } from '../config.ts';
+import { dbTarget, poolOptions } from '../db/connect.ts';
 import { ensureStack } from './index.ts';
 
 const cfg = config();
@@ -29,7 +30,7 @@ describe('ensureStack', () => {
   });
 
   test('leaves a database that has the configured schema and answers SELECT 1', async () => {
-    const db = await mysql.createConnection(cfg.db.url);
+    const db = await mysql.createConnection(poolOptions(dbTarget(cfg.db.url), 1));
     try {
       const [rows] = await db.query('SELECT 1 AS one, DATABASE() AS name');
       expect(rows as unknown).toEqual([{ one: 1, name: new URL(cfg.db.url).pathname.slice(1) }]);
