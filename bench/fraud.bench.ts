@@ -16,6 +16,7 @@ import { createActivities } from '../lib/fraud/review/activities.ts';
 import { connectClient, startReview } from '../lib/fraud/review/client.ts';
 import { policyFrom, reviewInput } from '../lib/fraud/detect/policy.ts';
 import { kafkaVerdictPublisher } from '../lib/fraud/review/publisher.ts';
+import { PartitionCounts } from '../lib/send.ts';
 import type { Verdict } from '../lib/fraud/review/schemas.ts';
 import { ActivityLog } from '../lib/fraud/review/sql/activity-log.ts';
 import { SqlHistoryReader } from '../lib/fraud/review/sql/history.ts';
@@ -88,7 +89,7 @@ await runLab('bench fraud', async ({ signal }) => {
       activities: createActivities({
         history: new SqlHistoryReader(db.pool, c.fraud.tables.history),
         verdicts,
-        publisher: kafkaVerdictPublisher(producer, c.topics.verdicts),
+        publisher: kafkaVerdictPublisher(producer, new PartitionCounts(kafka), c.topics.verdicts),
         attempts,
       }),
     });

@@ -21,6 +21,7 @@ import { count, parseFlags } from '../lib/flags.ts';
 import { type Scheduled, TransactionGenerator } from '../lib/generator/index.ts';
 import { createKafka, ensureTopics, withAdmin, withProducer } from '../lib/kafka.ts';
 import { runLab } from '../lib/lab.ts';
+import { PartitionCounts, sendPerPartition } from '../lib/send.ts';
 import { fmt, table } from '../lib/terminal.ts';
 import { BenchSinkResult } from '../lib/results/bench-sink.ts';
 import { envelope, newRunId, writeResult } from '../lib/results/write.ts';
@@ -107,9 +108,9 @@ await runLab('bench sink', async () => {
       `decode + validate ${fmt(Math.round(decode.rows_per_s))}/s; SQL text ${fmt(Math.round(sqlText.rows_per_s))} rows/s (${fmt(Math.round(chars / rows.length))} chars a row)`,
     );
 
-    /** A fresh database under the bench's prefix (`bench_<tag>_<prefix>`), and the environment that points a sink at it. */
+    /** A fresh database under the bench's prefix (`txlab_bench_<tag>_<prefix>`), and the environment that points a sink at it. */
     const fresh = async (tag: string): Promise<{ url: string; db: Db; env: Record<string, string> }> => {
-      const env = { ...iso.env, DATABASE_URL: withDatabase(c.db.url, `bench_${tag}`) };
+      const env = { ...iso.env, DATABASE_URL: withDatabase(c.db.url, `txlab_bench_${tag}`) };
       const url = loadConfig({ ...process.env, ...env }).db.url;
       scratch.push(url);
       await ensureDatabase(url);
@@ -152,11 +153,13 @@ await runLab('bench sink', async () => {
     await withAdmin(kafka, (admin) => ensureTopics(admin, [{ topic, numPartitions: PARTITIONS }]));
     t = performance.now();
     await withProducer(kafka, async (p) => {
+      // one send() per partition (lib/send.ts): a leader change mid-send cannot lose acknowledged records
+      const counts = new PartitionCounts(kafka);
       const inflight = new Set<Promise<unknown>>();
       for (const part of chunks(events, 5000)) {
-        const s = p
-          .send({ topic, acks: -1, messages: part.map((e) => good(e.event)) })
-          .finally(() => inflight.delete(s));
+        const s = sendPerPartition(p, counts, { topic, acks: -1, messages: part.map((e) => good(e.event)) }).finally(
+          () => inflight.delete(s),
+        );
         inflight.add(s);
         if (inflight.size >= 4) await Promise.race(inflight);
       }

@@ -2,9 +2,10 @@ import { afterAll, describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { drainTopic } from '../lib/drain.ts';
+import { type FraudLabel, checkPatterns } from '../lib/generator/index.ts';
 import { createKafka } from '../lib/kafka.ts';
 import { Lab02Result } from '../lib/results/lab02.ts';
-import { decodeTransaction } from '../lib/schema.ts';
+import { type Transaction, decodeTransaction } from '../lib/schema.ts';
 import { useEngines } from '../lib/testing/engines.ts';
 import { isolated } from '../lib/testing/isolation.ts';
 import { runLabProcess } from '../lib/testing/run-lab.ts';
@@ -22,15 +23,15 @@ describe('lab 02', () => {
     );
     expect(run.code).toBe(0);
 
-    const ids = new Set<string>();
+    const events = new Map<string, Transaction>();
     const invalid: string[] = [];
     await drainTopic(createKafka('test-lab02', c), c.topics.transactions, 1000, (m) => {
       const r = decodeTransaction(m.value);
-      if (r.ok) ids.add(r.value.transaction_id);
+      if (r.ok) events.set(r.value.transaction_id, r.value);
       else invalid.push(r.message);
     });
     expect(invalid).toEqual([]);
-    expect(ids.size).toBe(1000);
+    expect(events.size).toBe(1000);
 
     const result = Lab02Result.parse(JSON.parse(readFileSync(join(run.dataDir, '02-producer.json'), 'utf8')));
     expect(result.metrics.backfill).toMatchObject({ events: 700, acked: 700, failed: 0 });
@@ -41,11 +42,17 @@ describe('lab 02', () => {
     // the labels went to their own topic, one per labeled event, each naming a transaction that exists
     const labeled = Object.values(result.metrics.fraud_events).reduce((a, b) => a + b, 0);
     expect(labeled).toBeGreaterThan(0);
-    const labelIds: string[] = [];
-    await drainTopic(createKafka('test-lab02-labels', c), c.topics.labels, labeled, (m) =>
-      labelIds.push(JSON.parse(m.value!.toString()).transaction_id),
-    );
-    expect(labelIds.every((id) => ids.has(id))).toBe(true);
+    const labels = new Map<string, FraudLabel>();
+    await drainTopic(createKafka('test-lab02-labels', c), c.topics.labels, labeled, (m) => {
+      const label: FraudLabel = JSON.parse(m.value!.toString());
+      labels.set(label.transaction_id, label);
+    });
+    expect([...labels.keys()].every((id) => events.has(id))).toBe(true);
+
+    // and each names a whole pattern: the live phase stopped at 300 events, and no pattern ran past it
+    const stream = [...events.values()].map((event) => ({ event, label: labels.get(event.transaction_id) ?? null }));
+    expect(checkPatterns(stream).broken).toEqual([]);
+    expect(result.metrics.fraud_patterns.broken).toBe(0);
   });
 
   test('rejects a bad flag with a clear message and produces nothing', async () => {

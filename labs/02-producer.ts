@@ -18,6 +18,7 @@ import { TransactionGenerator } from '../lib/generator/index.ts';
 import { createKafka, createProducer, ensureTopics, withAdmin } from '../lib/kafka.ts';
 import { runLab } from '../lib/lab.ts';
 import { DeliveryStats, produceAll, produceLive } from '../lib/produce.ts';
+import { PartitionCounts } from '../lib/send.ts';
 import { Lab02Result } from '../lib/results/lab02.ts';
 import { newRunId, writeResult } from '../lib/results/write.ts';
 import { ensureStack } from '../lib/stack/index.ts';
@@ -60,6 +61,7 @@ await runLab('lab 02', async ({ signal }) => {
   const kafka = createKafka('lab02-producer');
   await withAdmin(kafka, (admin) => ensureTopics(admin, topicSpecs(c)));
   const producer = createProducer(kafka);
+  const counts = new PartitionCounts(kafka);
   await producer.connect();
   const gen = new TransactionGenerator({ ...c.generator });
 
@@ -69,19 +71,26 @@ await runLab('lab 02', async ({ signal }) => {
     const t0 = performance.now();
     const history = args.backfill > 0 ? gen.backfill(args.backfill, Date.now() - 7 * DAY_MS, Date.now()) : [];
     const bf = backfillProgress(backfillStats, history.length);
-    const delivered = await produceAll(producer, topics, history, backfillStats, { signal, onProgress: bf.update });
+    const delivered = await produceAll(producer, counts, topics, history, backfillStats, {
+      signal,
+      onProgress: bf.update,
+    });
     const backfill = { stats: backfillStats, events: delivered, seconds: (performance.now() - t0) / 1000 };
     if (history.length) bf.done(backfill.seconds);
 
-    // 3. the live stream, paced in real time; `sent` is what Kafka acknowledged, so the report's counts,
-    // gaps and labels describe what is on the topic
+    // 3. the live stream, paced in real time, ending with the run: fraud patterns that would not finish
+    // are not started. `sent` is what Kafka acknowledged, so the report's counts, gaps and labels
+    // describe what is on the topic
     const liveStats = new DeliveryStats();
     const live = new LiveTracker(liveStats, {
       durationS: args.duration,
       rate: args.rate,
       peakFactor: c.generator.peakFactor,
     });
-    const sent = await produceLive(producer, topics, gen.stream(live.startMs, args.rate), liveStats, {
+    const end = { endMs: live.startMs + args.duration * 1000, maxEvents: args.events };
+    // bounded by the run's end: a fraud pattern starts only if all its events fall inside the run
+    const stream = gen.stream(live.startMs, args.rate, end);
+    const sent = await produceLive(producer, counts, topics, stream, liveStats, {
       durationMs: args.duration * 1000,
       maxEvents: args.events,
       signal,

@@ -21,14 +21,15 @@ describe('lab 03', () => {
     expect(run.code).toBe(0);
     const r = Lab03Result.parse(JSON.parse(readFileSync(join(run.dataDir, '03-sink.json'), 'utf8')));
     expect(r.metrics.produced.backfill).toBe(3000);
-    expect(r.metrics.produced.bad).toEqual({ oversized: 2, malformed_json: 2, schema_violation: 2 });
+    expect(r.metrics.produced.bad).toEqual({ oversized: 2, malformed_json: 2, schema_violation: 2, conflict: 2 });
     expect(r.metrics.rows.expected).toBe(3000 + r.metrics.produced.live);
     expect(r.metrics.rows).toEqual({
       expected: r.metrics.rows.expected,
       stored: r.metrics.rows.expected,
       distinct_ids: r.metrics.rows.expected,
     });
-    expect(r.metrics.sink.dlq).toEqual({ oversized: 2, malformed_json: 2, schema_violation: 2 });
+    // a reused id is a conflict, whichever of its two messages is stored first
+    expect(r.metrics.sink.dlq).toEqual({ oversized: 2, malformed_json: 2, schema_violation: 2, conflict: 2 });
     expect(r.metrics.sink.rows_inserted).toBe(r.metrics.rows.expected);
     expect(r.metrics.aggregates.mismatches).toBe(0);
     expect(r.metrics.drained).toBe(true);
@@ -37,6 +38,7 @@ describe('lab 03', () => {
     expect(r.samples.timeline.length).toBeGreaterThan(0);
     expect(run.stderr).toMatch(/sink-1: joined group t_lab03_\w+\.txlab-sink: partitions/);
     expect(run.stdout).toContain('rows stored for this run');
+    expect(run.stdout).toMatch(/dead-lettered: conflict \(sent 2\)\s+2\s+✓/);
   });
 
   test('rejects a bad flag with a clear message', async () => {

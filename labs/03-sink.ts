@@ -5,7 +5,8 @@
 // does, but correctly: a consumer group (--sinks processes sharing the partitions) reads batches,
 // validates each message, writes each chunk of --batch rows as one idempotent multi-row upsert with
 // its aggregates, and commits the Kafka offsets only after the database commit. Malformed JSON, schema
-// violations and oversized messages go to the dead-letter topic with the reason in headers.
+// violations and oversized messages go to the dead-letter topic with the reason in headers, and so do
+// conflicts: a transaction id stored already with another customer or another payload (first write wins).
 //
 // Input (made here, so the lab runs alone): a burst of --events backfilled transactions (the last 7
 // days) with --bad deliberately bad messages of each class mixed in, then a live Poisson stream at
@@ -26,6 +27,7 @@ import { createKafka, createProducer, ensureTopics } from '../lib/kafka.ts';
 import { runLab } from '../lib/lab.ts';
 import { waitForCaughtUp } from '../lib/lag.ts';
 import { DeliveryStats, produceLive } from '../lib/produce.ts';
+import { PartitionCounts } from '../lib/send.ts';
 import { Lab03Result } from '../lib/results/lab03.ts';
 import { newRunId, writeResult } from '../lib/results/write.ts';
 import { SINK_TUNING } from '../lib/sink/sink.ts';
@@ -64,7 +66,7 @@ const flags = {
     duration: 'seconds of live stream',
     rate: 'live stream base rate, events per second (× PEAK_FACTOR in peak hours)',
     events: 'backfilled events sent as one burst before the live stream',
-    bad: 'bad messages of each class (malformed JSON, schema violation, oversized) mixed into the burst',
+    bad: 'bad messages of each class (malformed JSON, schema violation, oversized, conflict) mixed into the burst',
     sinks: 'sink processes in the consumer group',
     batch: 'messages per database transaction',
     concurrency: 'partitions each sink writes at once',
@@ -121,7 +123,10 @@ await runLab('lab 03', async ({ signal }) => {
       () => burstAcked + live.acked,
     );
     monitor.start();
-    const fed = await sendStamped(producer, topic, input.burst, { signal, onAcked: (n) => (burstAcked = n) });
+    const fed = await sendStamped(producer, new PartitionCounts(kafka), topic, input.burst, {
+      signal,
+      onAcked: (n) => (burstAcked = n),
+    });
     for (const e of new Set(fed.errors)) console.error(`lab 03: produce failed: ${e}`);
     if (!signal.aborted) await waitForCaughtUp(admin, group, topic, CATCH_UP);
     const burstSeconds = monitor.elapsed();
@@ -130,6 +135,7 @@ await runLab('lab 03', async ({ signal }) => {
     const liveStart = Date.now();
     const sent = await produceLive(
       producer,
+      new PartitionCounts(kafka),
       { transactions: topic, labels: c.topics.labels },
       input.live(liveStart, args.rate),
       live,

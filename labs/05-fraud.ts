@@ -19,9 +19,14 @@
 // `bun run analyst approve <id>`. Then precision and recall per fraud pattern, verdicts, workflows/s,
 // review latency p50/p99 (and during the outage), the activity-attempt audit, and data/05-fraud.json
 // for notebook 05. The reviews are in the Temporal UI (link printed at the end).
+//
+// If a worker dies without the lab's hand (a second crash), no review can finish: the lab says so,
+// stops the stream, waits a few seconds, reports the reviews left open and exits with code 1 — the run
+// did not show what it set out to, and a script running the lab must not take it for a good one.
 import { z } from 'zod';
 import { config, EMBEDDED } from '../lib/config.ts';
 import { ensureDatabase } from '../lib/db/connect.ts';
+import { TxlabError } from '../lib/errors.ts';
 import { count, number, parseFlags, seconds } from '../lib/flags.ts';
 import { FRAUD_TUNING, tuning } from '../lib/fraud/detect/thresholds.ts';
 import { TransactionGenerator } from '../lib/generator/index.ts';
@@ -133,5 +138,10 @@ await runLab('lab 05', async ({ signal }) => {
       namespace: c.temporal.namespace,
     });
     console.log(`\nlab 05: wrote ${writeResult(Lab05Result, result)}`);
+    const died = result.metrics.worker.died;
+    if (died)
+      throw new TxlabError(
+        `the review worker (pid ${died.pid}) died at ${died.at_s.toFixed(1)} s, exit code ${died.code}, and was not restarted: ${result.metrics.reviews.left_open.length} reviews left open (the results are partial)`,
+      );
   });
 });

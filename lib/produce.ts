@@ -1,18 +1,26 @@
 // Producing generated transactions: each event to the transactions topic keyed by customer_id, its
-// fraud label (if any) to the labels topic in the same request, and a delivery report for every
-// record: acked or failed, with the send→ack latency. The producer is passed in, so tests and labs
-// choose its settings; the pacing is real time, driven by the events' scheduled times.
-import type { Message, Producer, TopicMessages } from 'kafkajs';
+// fraud label (if any) to the labels topic, one send() per partition (lib/send.ts: kafkajs can lose
+// acknowledged records of a send that spans partitions), and a delivery report for every record: acked
+// or failed, by the outcome of its own partition's send, with the send→ack latency. The producer and
+// the partition counts are passed in, so tests and labs choose their settings and their cluster; the
+// pacing is real time, driven by the events' scheduled times.
+import type { Message, Producer } from 'kafkajs';
 import type { Scheduled } from './generator/index.ts';
+import { partitionFor } from './partitioner.ts';
+import { type Delivery, type PartitionCounts, byPartition, deliverEach } from './send.ts';
 import { sleep } from './wait.ts';
 
 export type Topics = { transactions: string; labels: string };
 
 /** Delivery reports, counted: nothing is dropped without being counted as failed. */
 export class DeliveryStats {
+  /** events (transactions records) */
   sent = 0;
   acked = 0;
   failed = 0;
+  /** label records: a failed label leaves its acked event unlabeled on the topics, and in what is returned */
+  readonly labels = { acked: 0, failed: 0 };
+  /** error message → records (events and labels) that failed with it */
   readonly errors = new Map<string, number>();
   /** per-record send→ack latency in ms, a uniform reservoir sample of at most `capacity` */
   readonly latencies: number[] = [];
@@ -36,52 +44,85 @@ export class DeliveryStats {
       }
     }
   }
-}
 
-export function toMessages(batch: readonly Scheduled[], topics: Topics): TopicMessages[] {
-  const events: Message[] = [];
-  const labels: Message[] = [];
-  for (const { event, label, timeMs } of batch) {
-    const timestamp = String(Math.floor(timeMs));
-    events.push({ key: event.customer_id, value: JSON.stringify(event), timestamp });
-    if (label) labels.push({ key: event.customer_id, value: JSON.stringify(label), timestamp });
+  recordLabels(records: number, error?: Error) {
+    if (!error) {
+      this.labels.acked += records;
+      return;
+    }
+    this.labels.failed += records;
+    this.errors.set(error.message, (this.errors.get(error.message) ?? 0) + records);
   }
-  const out: TopicMessages[] = [{ topic: topics.transactions, messages: events }];
-  if (labels.length) out.push({ topic: topics.labels, messages: labels });
-  return out;
 }
 
-/** Sends one batch with acks=all and records its delivery report; never throws. True when acked. */
+const eventMessage = (s: Scheduled): Message => ({
+  key: s.event.customer_id,
+  value: JSON.stringify(s.event),
+  timestamp: String(Math.floor(s.timeMs)),
+});
+const labelMessage = (s: Scheduled): Message => ({
+  key: s.event.customer_id,
+  value: JSON.stringify(s.label),
+  timestamp: String(Math.floor(s.timeMs)),
+});
+
+/**
+ * Sends one batch with acks=all, one send() per partition of each topic, and records each record's
+ * delivery from its own partition's outcome; never throws. Returns the events Kafka acknowledged, in
+ * batch order; an event whose label failed comes back without it, as the topics hold it.
+ */
 export async function sendBatch(
   producer: Producer,
+  counts: PartitionCounts,
   topics: Topics,
   batch: readonly Scheduled[],
   stats: DeliveryStats,
-): Promise<boolean> {
+): Promise<Scheduled[]> {
   stats.sent += batch.length;
-  const t0 = performance.now();
+  const labeled = batch.filter((s) => s.label);
+  const [events, labels] = await Promise.all([
+    deliver(producer, counts, topics.transactions, batch, eventMessage),
+    deliver(producer, counts, topics.labels, labeled, labelMessage),
+  ]);
+  const acked = new Set<Scheduled>();
+  for (const d of events) {
+    stats.record(d.items.length, d.ms, d.error);
+    if (!d.error) for (const s of d.items) acked.add(s);
+  }
+  const labelFailed = new Set<Scheduled>();
+  for (const d of labels) {
+    stats.recordLabels(d.items.length, d.error);
+    if (d.error) for (const s of d.items) labelFailed.add(s);
+  }
+  return batch.filter((s) => acked.has(s)).map((s) => (labelFailed.has(s) ? { ...s, label: null } : s));
+}
+
+/** deliverEach, with a failure to read the partition count reported as every item failed. */
+async function deliver(
+  producer: Producer,
+  counts: PartitionCounts,
+  topic: string,
+  items: readonly Scheduled[],
+  toMessage: (s: Scheduled) => Message,
+): Promise<Delivery<Scheduled>[]> {
   try {
-    await producer.sendBatch({ acks: -1, topicMessages: toMessages(batch, topics) });
-    stats.record(batch.length, performance.now() - t0);
-    return true;
+    return await deliverEach(producer, counts, topic, items, toMessage, { acks: -1 });
   } catch (e) {
-    stats.record(batch.length, performance.now() - t0, e as Error);
-    return false;
+    return [{ partition: -1, items: [...items], metadata: [], ms: 0, error: e as Error }];
   }
 }
 
-/** Sends a batch, and on ack adds it to `delivered`: what callers count and wait for is what Kafka holds. */
+/** Sends a batch, adding what Kafka acknowledged to `delivered`: what callers count and wait for is what it holds. */
 function track(
-  producer: Producer,
-  topics: Topics,
+  out: { producer: Producer; counts: PartitionCounts; topics: Topics },
   batch: Scheduled[],
   stats: DeliveryStats,
   delivered: Scheduled[],
   inflight: Set<Promise<void>>,
 ) {
-  const p: Promise<void> = sendBatch(producer, topics, batch, stats)
-    .then((ok) => {
-      if (ok) delivered.push(...batch);
+  const p: Promise<void> = sendBatch(out.producer, out.counts, out.topics, batch, stats)
+    .then((acked) => {
+      delivered.push(...acked);
     })
     .finally(() => inflight.delete(p));
   inflight.add(p);
@@ -90,26 +131,44 @@ function track(
 const byTime = (a: Scheduled, b: Scheduled) => a.timeMs - b.timeMs;
 
 /**
- * Sends pre-generated events as fast as the broker takes them, a few batches in flight. Returns the
- * events Kafka acknowledged, in time order (failures are in `stats`, not in the result).
+ * Sends pre-generated events as fast as the broker takes them, a few batches in flight, each batch
+ * one partition's (chunksByPartition). Returns the events Kafka acknowledged, in time order (failures
+ * are in `stats`, not in the result).
  */
 export async function produceAll(
   producer: Producer,
+  counts: PartitionCounts,
   topics: Topics,
   events: readonly Scheduled[],
   stats: DeliveryStats,
   opts: { signal?: AbortSignal; batchSize?: number; inFlight?: number; onProgress?: () => void } = {},
 ): Promise<Scheduled[]> {
-  const size = opts.batchSize ?? 500;
+  // unknown partition count: plain chunks, whose sends then fail and are counted
+  const partitions = await counts.of(topics.transactions).catch(() => 1);
   const inflight = new Set<Promise<void>>();
   const delivered: Scheduled[] = [];
-  for (let i = 0; i < events.length && !opts.signal?.aborted; i += size) {
-    track(producer, topics, events.slice(i, i + size), stats, delivered, inflight);
+  for (const chunk of chunksByPartition(events, partitions, opts.batchSize ?? 500)) {
+    if (opts.signal?.aborted) break;
+    track({ producer, counts, topics }, chunk, stats, delivered, inflight);
     if (inflight.size >= (opts.inFlight ?? 4)) await Promise.race(inflight);
     opts.onProgress?.();
   }
   await Promise.all(inflight);
   return delivered.sort(byTime);
+}
+
+/**
+ * Events in chunks of up to `size` that each hold one partition's records, in time order within the
+ * partition, the partitions taking turns. An idempotent kafkajs producer sends one request at a time
+ * per broker, so one send() per partition of a mixed batch would cut each request to a fraction of
+ * the batch; a chunk of one partition keeps requests as large as the batch. Pure.
+ */
+export function chunksByPartition(events: readonly Scheduled[], partitions: number, size: number): Scheduled[][] {
+  const queues = [...byPartition(events, (s) => partitionFor(s.event.customer_id, partitions)).values()];
+  const chunks: Scheduled[][] = [];
+  for (let at = 0; queues.some((q) => at < q.length); at += size)
+    for (const q of queues) if (at < q.length) chunks.push(q.slice(at, at + size));
+  return chunks;
 }
 
 export type LiveOptions = {
@@ -126,11 +185,13 @@ export type LiveOptions = {
 /**
  * Replays an event-time stream in real time: each event is sent when the wall clock reaches its
  * scheduled time, so the gaps on the topic are the generator's Poisson gaps. Events that are due
- * together go in one request. Returns the events Kafka acknowledged (scheduled times and labels), in
- * time order; failed sends are counted in `stats`.
+ * together go in one request. It ends at `durationMs`, after `maxEvents`, on abort, or when the stream
+ * ends (a bounded stream: every pattern in it whole). Returns the events Kafka acknowledged (scheduled
+ * times and labels), in time order; failed sends are counted in `stats`.
  */
 export async function produceLive(
   producer: Producer,
+  counts: PartitionCounts,
   topics: Topics,
   stream: Iterator<Scheduled>,
   stats: DeliveryStats,
@@ -139,10 +200,14 @@ export async function produceLive(
   const started = Date.now();
   const delivered: Scheduled[] = [];
   const inflight = new Set<Promise<void>>();
-  let next = stream.next().value as Scheduled;
+  const pull = () => {
+    const r = stream.next();
+    return r.done ? undefined : (r.value as Scheduled);
+  };
+  let next = pull();
   let lastTick = started;
   const maxEvents = opts.maxEvents ?? Number.POSITIVE_INFINITY;
-  while (!opts.signal?.aborted && stats.sent < maxEvents) {
+  while (next !== undefined && !opts.signal?.aborted && stats.sent < maxEvents) {
     const now = Date.now();
     if (now - started >= opts.durationMs) break;
     if (now - lastTick >= 1000) {
@@ -150,15 +215,20 @@ export async function produceLive(
       opts.onTick?.(now - started);
     }
     const batch: Scheduled[] = [];
-    while (next.timeMs <= now && batch.length < (opts.maxBatch ?? 2000) && stats.sent + batch.length < maxEvents) {
+    while (
+      next &&
+      next.timeMs <= now &&
+      batch.length < (opts.maxBatch ?? 2000) &&
+      stats.sent + batch.length < maxEvents
+    ) {
       batch.push(next);
-      next = stream.next().value as Scheduled;
+      next = pull();
     }
     if (batch.length === 0) {
-      await sleep(Math.min(50, Math.max(1, next.timeMs - now)), opts.signal);
+      await sleep(Math.min(50, Math.max(1, (next?.timeMs ?? now) - now)), opts.signal);
       continue;
     }
-    track(producer, topics, batch, stats, delivered, inflight);
+    track({ producer, counts, topics }, batch, stats, delivered, inflight);
     if (inflight.size >= (opts.maxInFlight ?? 8)) await Promise.race(inflight);
   }
   await Promise.all(inflight);

@@ -1,6 +1,7 @@
 // The transaction event (seed 004's schema), validated by one zod schema at every boundary: the
 // producer checks what it sends, consumers check what they receive. Money is an integer in minor
 // units (never a float), and the totals must add up, so a corrupted amount cannot slip through.
+// What is accepted is stored as it was sent: nothing the tables would round or read differently passes.
 import { z } from 'zod';
 
 export const MERCHANT_CATEGORIES = ['retail', 'food_service', 'entertainment', 'transportation', 'government'] as const;
@@ -23,13 +24,28 @@ export const CustomerType = z.enum(CUSTOMER_TYPES);
 export const FailureReason = z.enum(FAILURE_REASONS);
 export const Status = z.enum(['approved', 'declined']);
 
-/** An amount of money in minor units: a non-negative safe integer. */
+/**
+ * An amount of money in minor units: a non-negative safe integer. The bound is what JSON can carry
+ * exactly: JSON.parse reads a number past 2^53 − 1 as the nearest double (9007199254740993 becomes
+ * …992), so a larger amount would be stored as something nobody sent. Sums of amounts may exceed it:
+ * the sink adds them as BigInt and the tables hold BIGINT (up to 9.2 × 10^18).
+ */
 export const Money = z.int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
-export const Location = z.object({
-  lat: z.number().min(-90).max(90),
-  lng: z.number().min(-180).max(180),
-});
+/** Decimal places a coordinate may have: the tables keep 5 (DECIMAL(8,5), about 1 m), so more would be rounded away. */
+export const COORDINATE_DECIMALS = 5;
+
+/** A coordinate within ±`limit` with at most COORDINATE_DECIMALS decimals (35.72191 yes, 35.72191234 no). */
+const coordinate = (limit: number) =>
+  z
+    .number()
+    .min(-limit)
+    .max(limit)
+    .refine((x) => Number(x.toFixed(COORDINATE_DECIMALS)) === x, {
+      message: `at most ${COORDINATE_DECIMALS} decimal places (the table stores ${COORDINATE_DECIMALS}, about 1 m)`,
+    });
+
+export const Location = z.object({ lat: coordinate(90), lng: coordinate(180) });
 
 export const DeviceInfo = z.object({
   os: z.enum(['Android', 'iOS', 'Windows', 'macOS', 'Linux', 'POS']),
@@ -40,7 +56,8 @@ export const DeviceInfo = z.object({
 
 export const Transaction = z
   .object({
-    transaction_id: z.uuid(),
+    /** canonical lower case: the same UUID in upper case is the same transaction, not a second one */
+    transaction_id: z.uuid().toLowerCase(),
     timestamp: z.iso.datetime({ precision: 3 }),
     customer_id: z.string().regex(/^cust_\d+$/, 'expected cust_<number>'),
     merchant_id: z.string().regex(/^merch_\d+$/, 'expected merch_<number>'),

@@ -33,6 +33,7 @@ describe('placing records on partitions before a send', () => {
         ['a', 'b', 'c', 'd'].map((v) => ({ key: 'cust_9', value: v })),
         4,
       ),
+      (m) => m.partition,
     );
     expect([...groups.values()].map((g) => g.map((m) => m.value))).toEqual([['a', 'b', 'c', 'd']]);
   });

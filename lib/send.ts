@@ -56,13 +56,14 @@ export function place(messages: readonly Message[], partitions: number, start = 
   });
 }
 
-/** Messages grouped by partition, each group in the order given (Kafka keeps order within a partition). */
-export function byPartition(messages: readonly Placed[]): Map<number, Placed[]> {
-  const groups = new Map<number, Placed[]>();
-  for (const m of messages) {
-    const g = groups.get(m.partition);
-    if (g) g.push(m);
-    else groups.set(m.partition, [m]);
+/** Items grouped by partition, each group in the order given (Kafka keeps order within a partition). */
+export function byPartition<T>(xs: readonly T[], partitionOf: (x: T) => number): Map<number, T[]> {
+  const groups = new Map<number, T[]>();
+  for (const x of xs) {
+    const p = partitionOf(x);
+    const g = groups.get(p);
+    if (g) g.push(x);
+    else groups.set(p, [x]);
   }
   return groups;
 }
@@ -87,7 +88,13 @@ export async function sendPerPartition(
   return outcomes.flatMap((o) => o.metadata);
 }
 
-export type PartitionOutcome = { partition: number; messages: number; metadata: RecordMetadata[]; error?: Error };
+export type PartitionOutcome = {
+  partition: number;
+  messages: number;
+  metadata: RecordMetadata[];
+  ms: number;
+  error?: Error;
+};
 
 /** Like sendPerPartition, but reports each partition's outcome instead of throwing: what was acked, what failed. */
 export async function sendEachPartition(
@@ -95,17 +102,42 @@ export async function sendEachPartition(
   counts: PartitionCounts,
   r: PartitionedRecord,
 ): Promise<PartitionOutcome[]> {
-  if (r.messages.length === 0) return [];
-  const n = await counts.of(r.topic);
-  const groups = byPartition(place(r.messages, n, roundRobin));
+  const outcomes = await deliverEach(producer, counts, r.topic, r.messages, (m) => m, r);
+  return outcomes.map(({ items, ...o }) => ({ ...o, messages: items.length }));
+}
+
+/** One partition's send, with the caller's items that went in it and how long it took to be acknowledged. */
+export type Delivery<T> = { partition: number; items: T[]; metadata: RecordMetadata[]; ms: number; error?: Error };
+
+/**
+ * The primitive under both: one message per item, placed and sent one send() per partition, in parallel.
+ * Each outcome carries its items, so a caller can tell exactly which of its records Kafka acknowledged.
+ * Never rejects for a failed send (that is the outcome's `error`); rejects only if the topic's partition
+ * count cannot be read, before anything was sent.
+ */
+export async function deliverEach<T>(
+  producer: Producer,
+  counts: PartitionCounts,
+  topic: string,
+  items: readonly T[],
+  toMessage: (item: T) => Message,
+  opts: { acks?: -1 | 0 | 1; timeout?: number } = {},
+): Promise<Delivery<T>[]> {
+  if (items.length === 0) return [];
+  const n = await counts.of(topic);
+  const placed = place(items.map(toMessage), n, roundRobin).map((message, i) => ({ message, item: items[i]! }));
   roundRobin = (roundRobin + 1) % n;
+  const groups = byPartition(placed, (p) => p.message.partition);
   return Promise.all(
-    [...groups].map(async ([partition, messages]): Promise<PartitionOutcome> => {
+    [...groups].map(async ([partition, group]): Promise<Delivery<T>> => {
+      const items = group.map((p) => p.item);
+      const messages = group.map((p) => p.message);
+      const t0 = performance.now();
       try {
-        const metadata = await producer.send({ topic: r.topic, acks: r.acks ?? -1, timeout: r.timeout, messages });
-        return { partition, messages: messages.length, metadata };
+        const metadata = await producer.send({ topic, acks: opts.acks ?? -1, timeout: opts.timeout, messages });
+        return { partition, items, metadata, ms: performance.now() - t0 };
       } catch (e) {
-        return { partition, messages: messages.length, metadata: [], error: e as Error };
+        return { partition, items, metadata: [], ms: performance.now() - t0, error: e as Error };
       }
     }),
   );

@@ -1,7 +1,7 @@
 // Lab 02's report: delivery per phase, injected fraud and produce latency as tables, and the same
 // figures with their samples (inter-arrival gaps, events per hour, latency) as data/02-producer.json.
 import type { Config } from '../../lib/config.ts';
-import { type Scheduled, isPeakHour } from '../../lib/generator/index.ts';
+import { type Scheduled, checkPatterns, isPeakHour } from '../../lib/generator/index.ts';
 import { percentiles, thin } from '../../lib/percentiles.ts';
 import type { DeliveryStats, Topics } from '../../lib/produce.ts';
 import type { Lab02Result } from '../../lib/results/lab02.ts';
@@ -30,6 +30,8 @@ function figures(r: Lab02Run) {
   const sent = r.live.events;
   const fraud: Record<string, number> = {};
   for (const e of all) if (e.label) fraud[e.label.pattern] = (fraud[e.label.pattern] ?? 0) + 1;
+  const share = (events: readonly Scheduled[]) =>
+    events.length ? events.filter((e) => e.label).length / events.length : 0;
   // the live phase's latency is the one a real-time producer sees; the backfill's is a bulk load's
   const latencies = r.live.stats.latencies.length ? r.live.stats.latencies : r.backfill.stats.latencies;
   return {
@@ -42,6 +44,9 @@ function figures(r: Lab02Run) {
       r.live.startMs + r.live.seconds * 1000,
     ),
     fraud,
+    // what the labels claim, checked against what was acked: each pattern with all its events
+    labeledShare: { backfill: share(r.backfill.events), live: share(sent) },
+    patterns: checkPatterns(all),
     declined: all.filter((e) => e.event.status === 'declined').length,
     latencies,
     latency: percentiles(latencies),
@@ -82,6 +87,14 @@ export function printSummary(r: Lab02Run): void {
       `\nInjected fraud (labels on ${r.topics.labels})`,
     ),
   );
+  const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
+  const { total, broken } = f.patterns;
+  console.log(
+    `  labeled: ${pct(f.labeledShare.backfill)} of the backfill, ${pct(f.labeledShare.live)} of the live stream` +
+      ` (FRAUD_RATE ${pct(r.config.generator.fraudRate)}); ${total} patterns, ` +
+      (broken.length ? `${broken.length} not whole:` : 'all whole'),
+  );
+  for (const b of broken.slice(0, 5)) console.log(`    ${b.instance}: ${b.why}`);
   console.log(
     `\n  declined: ${fmt(f.declined)} of ${fmt(f.all.length)}   live produce latency ms: p50 ${f.latency.p50}  p99 ${f.latency.p99}  max ${f.latency.max}`,
   );
@@ -122,6 +135,8 @@ export function buildResult(r: Lab02Run): Lab02Result {
         mean_inter_arrival_s: f.gaps.length ? f.gaps.reduce((a, b) => a + b, 0) / f.gaps.length : 0,
       },
       fraud_events: f.fraud,
+      labeled_share: f.labeledShare,
+      fraud_patterns: { total: f.patterns.total, broken: f.patterns.broken.length },
       declined_events: f.declined,
       total_events: f.all.length,
       produce_latency_ms: f.latency,

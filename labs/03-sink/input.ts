@@ -1,8 +1,9 @@
 // Lab 03's input, made here so the lab runs alone: a burst of backfilled transactions (the last 7 days)
-// with `bad` deliberately bad messages of each class mixed in at seeded positions, then a live stream
-// from the same generator, without fraud labels (lab 03 stores transactions; the labels are lab 05's).
+// with `bad` deliberately bad messages of each class mixed in at seeded positions (malformed, schema
+// violations, oversized, and conflicts: an id of the burst reused with another amount or customer),
+// then a live stream from the same generator, without fraud labels (the labels are lab 05's).
 import { type GeneratorOptions, type Scheduled, TransactionGenerator } from '../../lib/generator/index.ts';
-import { type InputMessage, badMessages, good, interleave } from '../../lib/fixtures/messages.ts';
+import { type InputMessage, badMessages, conflictingMessages, good, interleave } from '../../lib/fixtures/messages.ts';
 import { seededRng } from '../../lib/random.ts';
 
 const DAY_MS = 86_400_000;
@@ -24,7 +25,10 @@ export function labInput(
   const gen = new TransactionGenerator({ ...generator, seed: o.seed });
   const now = Date.now();
   const history = gen.backfill(o.events, now - 7 * DAY_MS, now);
-  const bad = badMessages((history[0] ?? gen.backfill(1, now - 1000, now)[0]!).event, o.bad);
+  const bad = [
+    ...badMessages((history[0] ?? gen.backfill(1, now - 1000, now)[0]!).event, o.bad),
+    ...conflictingMessages(history.slice(1, 1 + o.bad).map((s) => s.event)),
+  ];
   return {
     events: history.length,
     bad,

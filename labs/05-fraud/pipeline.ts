@@ -2,6 +2,8 @@
 // stores the transactions the reviews read back), the review worker (a child process the lab kills
 // and restarts), this run's consumer groups at the end of their topics, the verdicts feed with the
 // demo analyst, and the fraud consumer (the rules in the stream, a review workflow per risky one).
+// When a worker dies without the lab's hand (supervisor.ts), no review can finish: the launcher is
+// closed, the fraud consumer paused, and `workerLost` fires for the live phase to wind down.
 import type { Client } from '@temporalio/client';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
 import type { Config } from '../../lib/config.ts';
@@ -18,6 +20,7 @@ import { ActivityLog } from '../../lib/fraud/review/sql/activity-log.ts';
 import { VerdictStore } from '../../lib/fraud/review/sql/verdicts.ts';
 import { createProducer, withAdmin } from '../../lib/kafka.ts';
 import type { Topics } from '../../lib/produce.ts';
+import { PartitionCounts } from '../../lib/send.ts';
 import { spawnSink } from '../../lib/sink/process.ts';
 import type { LabClock } from './clock.ts';
 import { DemoAnalyst } from './demo-analyst.ts';
@@ -42,6 +45,8 @@ export type Pipeline = {
   store: VerdictStore;
   attempts: ActivityLog;
   producer: Producer;
+  /** partitions per topic, for sending one send() per partition (lib/send.ts) */
+  counts: PartitionCounts;
   client: Client;
   supervisor: WorkerSupervisor;
   launcher: ReviewLauncher;
@@ -50,6 +55,8 @@ export type Pipeline = {
   analyst: DemoAnalyst;
   /** the first worker polls its task queue (it bundles its workflows meanwhile: a few seconds) */
   workerReady: Promise<void>;
+  /** fires when a worker dies unplanned (supervisor.loss says which, and when) */
+  workerLost: AbortSignal;
   /** `f` runs first when the pipeline stops (timers the lab set on it) */
   defer(f: () => void): void;
 };
@@ -75,7 +82,7 @@ export async function withPipeline<T>(o: PipelineOptions, f: (p: Pipeline) => Pr
     await attempts.ensureTable();
     sink = spawnSink({ id: 'lab05-sink' });
     client = await connectClient(c);
-    const workerReady = supervisor.start();
+    const workerReady = supervisor.start().then(() => {});
     workerReady.catch(() => {}); // awaited by the lab, after the history
     await sink.ready;
 
@@ -92,7 +99,12 @@ export async function withPipeline<T>(o: PipelineOptions, f: (p: Pipeline) => Pr
     verdictConsumer = await followVerdicts(o.kafka, c.topics.verdicts, verdictGroup, feed);
     await producer.connect();
     await fraudConsumer.connect();
-    const launcher = new ReviewLauncher(client, { ...target, maxInFlight: o.tuning.maxInFlight });
+    // a slot frees within a hold timeout while a worker runs; far longer means none does
+    const launcher = new ReviewLauncher(client, {
+      ...target,
+      maxInFlight: o.tuning.maxInFlight,
+      slotTimeoutMs: o.tuning.holdTimeoutMs + 60_000,
+    });
     const consumer = await runFraudConsumer({
       consumer: fraudConsumer,
       topic: topics.transactions,
@@ -103,6 +115,14 @@ export async function withPipeline<T>(o: PipelineOptions, f: (p: Pipeline) => Pr
       signal: o.signal,
       onAssessed: (_tx, a, reviewed) => o.tracker.assessed(a, reviewed),
     });
+    const lost = new AbortController();
+    void supervisor.lost.then((loss) => {
+      launcher.close(`the review worker died (${loss.detail})`);
+      try {
+        fraudConsumer.pause([{ topic: topics.transactions }]); // nothing more to review: stop reading
+      } catch {} // not running (yet, or any more): nothing to pause
+      lost.abort(loss);
+    });
     const defer = (g: () => void) => void deferred.push(g);
     return await f({
       topics,
@@ -110,6 +130,7 @@ export async function withPipeline<T>(o: PipelineOptions, f: (p: Pipeline) => Pr
       store,
       attempts,
       producer,
+      counts: new PartitionCounts(o.kafka),
       client,
       supervisor,
       launcher,
@@ -117,6 +138,7 @@ export async function withPipeline<T>(o: PipelineOptions, f: (p: Pipeline) => Pr
       feed,
       analyst,
       workerReady,
+      workerLost: lost.signal,
       defer,
     });
   } finally {

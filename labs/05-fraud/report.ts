@@ -121,6 +121,7 @@ export function buildResult(r: RunRecord): Lab05Result {
         completed: launcher.completed,
         failed: launcher.failed,
         pending: reviews.filter((x) => x.verdict === null || x.verdict === 'hold').length,
+        left_open: r.pipeline.launcher.openReviews(),
       },
       verdicts: {
         by_verdict: count(VERDICTS, (v) => v.verdict),
@@ -143,6 +144,9 @@ export function buildResult(r: RunRecord): Lab05Result {
         killed_at_s: killed,
         restarted_at_s: supervisor.at('worker_started', 2),
         ready_again_at_s: readyAgain,
+        died: supervisor.loss
+          ? { at_s: supervisor.loss.t_s, pid: supervisor.loss.pid, code: supervisor.loss.code }
+          : null,
       },
       analyst: samples.analyst,
       interrupted: r.interrupted,
@@ -224,13 +228,22 @@ export function printSummary(r: Lab05Result, ui: { uiUrl: string | null; namespa
     `  activities: ${a.activities} scheduled, ${a.attempts} attempts; ran more than once: ${a.retried} (attempts cut off by the kill: ${a.unfinished}, failed: ${a.failed})`,
   );
   console.log(
-    `    ${a.finished_twice} had finished their work but died before reporting it (run again: at-least-once; the writes are idempotent)`,
+    `    ${a.finished_unreported} had finished their work but died before reporting it (run again: at-least-once; the writes are idempotent)`,
   );
   console.log(`    run again after the server had recorded them completed: ${a.rerun_after_completion}`);
   console.log(
     `  verdicts topic: ${m.verdicts.topic_records} records, ${m.verdicts.topic_repeats} repeats of a key (a retried publish), read as the latest per key`,
   );
-  if (m.reviews.pending > 0)
+  const open = m.reviews.left_open;
+  if (w.died)
+    console.log(
+      `\nThe worker died at ${w.died.at_s.toFixed(1)} s (pid ${w.died.pid}, exit code ${w.died.code}) without the lab's hand, and the lab stopped early`,
+    );
+  if (open.length > 0)
+    console.log(
+      `\n${open.length} reviews left open: Temporal keeps them, and they finish once a worker polls ${r.parameters.task_queue} (\`bun run fraud:worker\`): ${open.slice(0, 3).join(', ')}${open.length > 3 ? ', …' : ''}`,
+    );
+  else if (m.reviews.pending > 0)
     console.log(
       `\n${m.reviews.pending} reviews were still open when the lab stopped: Temporal keeps them, and they finish once a worker runs (\`bun run fraud:worker\`)`,
     );

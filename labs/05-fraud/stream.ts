@@ -29,6 +29,8 @@ export function withFreshId(e: Scheduled): Scheduled {
 /**
  * The live stream from `startMs`: `ratePerS` events per wall-clock second, event time running `speed`
  * times faster, fresh ids; `each` sees every event as it is drawn. `timeMs` (when to send) is wall time.
+ * With `durationS` the stream ends with the run, and only fraud patterns that finish inside it start,
+ * so every label the lab scores names a pattern that happened in full.
  */
 export function* liveStream(
   gen: TransactionGenerator,
@@ -36,8 +38,10 @@ export function* liveStream(
   ratePerS: number,
   speed: number,
   each: (e: Scheduled) => void,
+  durationS?: number,
 ): Generator<Scheduled> {
-  for (const e of gen.stream(startMs, ratePerS / speed)) {
+  const end = durationS === undefined ? {} : { endMs: startMs + durationS * 1000 * speed };
+  for (const e of gen.stream(startMs, ratePerS / speed, end)) {
     const out = { ...withFreshId(e), timeMs: startMs + (e.timeMs - startMs) / speed };
     each(out);
     yield out;

@@ -35,7 +35,7 @@ export async function warmUp(p: Pipeline, gen: TransactionGenerator, o: WarmUpOp
   for (const e of history) o.tracker.add(e, false);
   const warm = progress('history');
   const stats = new DeliveryStats();
-  await produceAll(p.producer, p.topics, history, stats, {
+  await produceAll(p.producer, p.counts, p.topics, history, stats, {
     signal,
     onProgress: () => warm.update(`${fmt(stats.acked)}/${fmt(history.length)} produced`),
   });

@@ -34,10 +34,10 @@ export function dbTarget(url: string): DbTarget {
   return t;
 }
 
-/** The embedded MariaDB's app user, with DATABASE_URL unset: its password lives under the stack dir. */
+/** The embedded MariaDB's app user (any of its databases): its password lives under the stack dir. */
 function isEmbedded(t: { host: string; port: number; user: string }): boolean {
   const e = new URL(EMBEDDED.databaseUrl);
-  return config().db.managed && t.user === APP_USER && t.host === e.hostname && t.port === Number(e.port);
+  return t.user === APP_USER && t.host === e.hostname && t.port === Number(e.port);
 }
 
 /**

@@ -20,6 +20,7 @@ const tables = (dialect: Dialect): Map<string, TableDef> =>
   new Map(
     migrationFiles(dialect)
       .flatMap((f) => f.statements)
+      .filter((s) => s.startsWith('CREATE'))
       .map((s) => parseCreateTable(s))
       .map((t) => [t.name, t]),
   );
@@ -29,7 +30,7 @@ const uniqueKeys = (t: TableDef) => t.keys.filter((k) => k.kind === 'primary' ||
 
 describe('the migration files', () => {
   test.each(DIALECTS)(
-    '%s: every statement is a CREATE TABLE IF NOT EXISTS, so applying them twice is harmless',
+    '%s: every statement is a CREATE TABLE IF NOT EXISTS or an INSERT IGNORE, so applying them twice is harmless',
     (dialect) => {
       const files = migrationFiles(dialect);
       expect(files.map((f) => f.name)).toEqual([
@@ -37,9 +38,12 @@ describe('the migration files', () => {
         '001_transactions.sql',
         '002_aggregates.sql',
         '003_bulk_loads.sql',
+        '004_transaction_ids.sql',
       ]);
       for (const s of files.flatMap((f) => f.statements))
-        expect(s).toMatch(/^CREATE (ROWSTORE )?(REFERENCE )?TABLE IF NOT EXISTS /);
+        expect(s).toMatch(
+          /^(CREATE (ROWSTORE )?(REFERENCE )?TABLE IF NOT EXISTS |INSERT IGNORE INTO \w+ \([\w, ]+\)\s+SELECT )/,
+        );
     },
   );
 
@@ -73,6 +77,27 @@ describe('the migration files', () => {
     expect(enumOf('device_os')).toEqual([...DeviceInfo.shape.os.options]);
     expect(t.columns.find((c) => c.name === 'failure_reason')!.nullable).toBe(true);
   });
+});
+
+describe('transaction ids', () => {
+  test.each(DIALECTS)('%s: are unique by themselves in transaction_ids, whoever the customer', (dialect) => {
+    const t = tables(dialect).get('transaction_ids')!;
+    expect(uniqueKeys(t).map((k) => k.columns)).toEqual([['transaction_id']]);
+    expect(names(t)).toEqual(['transaction_id', 'customer_id', 'payload_sha256', 'ingest_batch']);
+    // MariaDB: not partitioned, so a key without customer_id is allowed; SingleStore: sharded on the id itself
+    if (dialect === 'mysql') expect(t.partitionBy).toBeNull();
+    else expect(keyColumns(t, 'shard')).toEqual(['transaction_id']);
+  });
+
+  test.each(DIALECTS)(
+    '%s: the claims of rows stored before the table existed are filled in by the migration',
+    (dialect) => {
+      const file = migrationFiles(dialect).find((f) => f.name === '004_transaction_ids.sql')!;
+      expect(file.statements[1]).toMatch(
+        /^INSERT IGNORE INTO transaction_ids .* SELECT LOWER\(transaction_id\), customer_id, NULL, ingest_batch FROM transactions$/s,
+      );
+    },
+  );
 });
 
 describe('the MariaDB dialect', () => {

@@ -74,8 +74,13 @@ export async function runFraudConsumer(o: FraudConsumerOptions): Promise<Consume
           stats.risky++;
           if (now() - Date.parse(tx.timestamp) > o.maxEventAgeMs) stats.stale++;
           else {
-            const started = await o.launcher.submit(reviewInput(tx, a, o.policy, new Date(now())), heartbeat, o.signal);
-            if (started === undefined) break; // stopping while waiting for a slot: leave the offset unresolved
+            const started = await o.launcher.submit(reviewInput(tx, a, o.policy, new Date(now())), {
+              whileWaiting: heartbeat,
+              signal: o.signal,
+              stopping: () => !isRunning() || isStale(),
+            });
+            // no slot (stopping, the launcher closed, or the wait timed out): leave the offset unresolved
+            if (started === undefined) break;
             reviewed = true;
             stats.reviewed++;
           }

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import { Transaction } from '../schema.ts';
-import { type GeneratorOptions, type Scheduled, TransactionGenerator, isPeakHour } from './index.ts';
+import { type GeneratorOptions, type Scheduled, TransactionGenerator, checkPatterns, isPeakHour } from './index.ts';
+import { sumOfUniformsBelow } from './odds.ts';
 
 const options = (over: Partial<GeneratorOptions> = {}): GeneratorOptions => ({
   seed: 7,
@@ -14,6 +15,17 @@ const options = (over: Partial<GeneratorOptions> = {}): GeneratorOptions => ({
 
 const MIDNIGHT = Date.parse('2026-01-05T00:00:00.000Z');
 const take = (it: Iterator<Scheduled>, n: number) => Array.from({ length: n }, () => it.next().value as Scheduled);
+const labeledShare = (events: readonly Scheduled[]) => events.filter((e) => e.label).length / events.length;
+/** What a live run puts on the topic: the stream's events until the run's end (a bounded stream stops there itself). */
+function run(gen: TransactionGenerator, startMs: number, rate: number, seconds: number): Scheduled[] {
+  const endMs = startMs + seconds * 1000;
+  const out: Scheduled[] = [];
+  for (const e of gen.stream(startMs, rate, { endMs })) {
+    if (e.timeMs >= endMs) break;
+    out.push(e);
+  }
+  return out;
+}
 
 describe('the generator', () => {
   describe('given the same seed', () => {
@@ -73,9 +85,8 @@ describe('the generator', () => {
   });
 
   describe('content', () => {
-    // 2/s: 50k events span 00:00–07:00 UTC, long enough that patterns spread over minutes are not cut off
-    const events = take(new TransactionGenerator(options()).stream(MIDNIGHT, 2), 50_000);
-    const end = events[events.length - 1]!.timeMs;
+    // 2/s: 50k events span 00:00–07:00 UTC, long enough for patterns spread over minutes
+    const events = [...new TransactionGenerator(options()).stream(MIDNIGHT, 2, { maxEvents: 50_000 })];
 
     test('every event satisfies the schema', () => {
       for (const { event } of events) expect(Transaction.safeParse(event).success).toBe(true);
@@ -112,11 +123,99 @@ describe('the generator', () => {
       );
       expect(bursts.size).toBeGreaterThan(10);
       for (const burst of bursts.values()) {
-        if (burst[0]!.timeMs > end - 120_000) continue; // the stream was cut before this burst ended
         expect(burst.length).toBeGreaterThanOrEqual(5);
         expect(new Set(burst.map((e) => e.event.customer_id)).size).toBe(1);
         expect(burst[burst.length - 1]!.timeMs - burst[0]!.timeMs).toBeLessThan(60_000);
       }
+    });
+  });
+
+  describe('a bounded run', () => {
+    // seed 7's world; the share is a ratio of small counts in a short run, so the mean over runs is checked too
+    const RUN_S = 30;
+    const RATE = 200;
+    const runs = Array.from({ length: 40 }, (_, i) =>
+      run(new TransactionGenerator(options({ seed: 7 + i })), MIDNIGHT, RATE, RUN_S),
+    );
+
+    test('a 30 s stream at 200/s labels FRAUD_RATE of its events, within 15 %', () => {
+      const share = labeledShare(runs[0]!);
+      expect(share).toBeGreaterThan(0.02 * 0.85);
+      expect(share).toBeLessThan(0.02 * 1.15);
+    });
+
+    test('over 40 such runs the labeled share is FRAUD_RATE within 5 %, and the event count λ·T within 1 %', () => {
+      const all = runs.flat();
+      expect(Math.abs(labeledShare(all) / 0.02 - 1)).toBeLessThan(0.05);
+      expect(Math.abs(all.length / (runs.length * RATE * RUN_S) - 1)).toBeLessThan(0.01);
+    });
+
+    test('every labeled pattern is whole, inside the run', () => {
+      // a high fraud rate over an hour: every pattern occurs, and many are started near the end
+      const long = run(new TransactionGenerator(options({ fraudRate: 0.2 })), MIDNIGHT, 2, 3600);
+      for (const events of [...runs, long]) {
+        expect(
+          events.every((e) => e.timeMs >= MIDNIGHT && e.timeMs < MIDNIGHT + (events === long ? 3600 : RUN_S) * 1000),
+        ).toBe(true);
+        expect(checkPatterns(events).broken).toEqual([]);
+      }
+      expect(new Set(long.flatMap((e) => (e.label ? [e.label.pattern] : []))).size).toBe(4);
+    });
+
+    test('a stream bounded by a count has exactly that many events, whole patterns, and ends when they are due', () => {
+      const events = [
+        ...new TransactionGenerator(options({ fraudRate: 0.1 })).stream(MIDNIGHT, 300, { maxEvents: 300 }),
+      ];
+      expect(events).toHaveLength(300);
+      expect(checkPatterns(events).broken).toEqual([]);
+      expect(events.at(-1)!.timeMs - MIDNIGHT).toBeLessThan(3_000); // 300 events at 300/s: about 1 s
+    });
+
+    test('an endless stream cut at 30 s would have broken patterns (what the bound prevents)', () => {
+      const endless = new TransactionGenerator(options({ fraudRate: 0.2 })).stream(MIDNIGHT, 200);
+      const cut: Scheduled[] = [];
+      for (let e = endless.next().value!; e.timeMs < MIDNIGHT + 30_000; e = endless.next().value!) cut.push(e);
+      expect(checkPatterns(cut).broken.length).toBeGreaterThan(0);
+    });
+  });
+
+  describe('the backfill', () => {
+    const WEEK = 7 * 86_400_000;
+
+    test('labels FRAUD_RATE of its events, within 10 % (10 backfills of 20,000)', () => {
+      const events = Array.from({ length: 10 }, (_, i) =>
+        new TransactionGenerator(options({ seed: 7 + i })).backfill(20_000, MIDNIGHT - WEEK, MIDNIGHT),
+      ).flat();
+      expect(Math.abs(labeledShare(events) / 0.02 - 1)).toBeLessThan(0.1);
+    });
+
+    test('ends on whole patterns: exactly N events, each pattern complete inside the window, the share kept', () => {
+      // small backfills with much fraud: the N-th event often falls where a pattern would still go on
+      const from = MIDNIGHT - 3_600_000;
+      const backfills = Array.from({ length: 200 }, (_, i) =>
+        new TransactionGenerator(options({ seed: 1 + i, customerCount: 100, fraudRate: 0.2 })).backfill(
+          40,
+          from,
+          MIDNIGHT,
+        ),
+      );
+      for (const [i, events] of backfills.entries()) {
+        expect(events).toHaveLength(40);
+        expect(events.every((e) => e.timeMs >= from && e.timeMs < MIDNIGHT)).toBe(true);
+        expect({ seed: 1 + i, broken: checkPatterns(events).broken }).toEqual({ seed: 1 + i, broken: [] });
+      }
+      expect(Math.abs(labeledShare(backfills.flat()) / 0.2 - 1)).toBeLessThan(0.1);
+    });
+  });
+
+  describe("the odds near a run's end", () => {
+    test('the chance that k gaps fit follows the Irwin–Hall distribution', () => {
+      expect(sumOfUniformsBelow(0, 0, 0, 1)).toBe(1);
+      expect(sumOfUniformsBelow(1, 0, 10, 2.5)).toBeCloseTo(0.25);
+      expect(sumOfUniformsBelow(2, 0, 1, 1)).toBeCloseTo(0.5);
+      expect(sumOfUniformsBelow(3, 0, 1, 1)).toBeCloseTo(1 / 6);
+      expect(sumOfUniformsBelow(4, 3, 12, 12)).toBe(0);
+      expect(sumOfUniformsBelow(4, 3, 12, 48)).toBe(1);
     });
   });
 });

@@ -35,6 +35,10 @@ export const Lab02Result = RunEnvelope.extend({
       mean_inter_arrival_s: z.number(),
     }),
     fraud_events: z.record(z.string(), z.number().int()),
+    /** labeled events / acked events, per phase: FRAUD_RATE up to chance */
+    labeled_share: z.object({ backfill: z.number(), live: z.number() }),
+    /** labeled fraud patterns, and those not whole on the topic (cut short, or a send failed) */
+    fraud_patterns: z.object({ total: z.number().int(), broken: z.number().int() }),
     declined_events: z.number().int(),
     total_events: z.number().int(),
     produce_latency_ms: Percentiles,

@@ -2,10 +2,13 @@
 import { z } from 'zod';
 import { Percentiles, RunEnvelope } from './common.ts';
 
+/** Dead letters by reason (lib/sink/counters.ts REJECT_REASONS); `conflict`: an id stored already with other content. */
 const Reasons = z.object({
   oversized: z.number().int(),
   malformed_json: z.number().int(),
   schema_violation: z.number().int(),
+  /** absent from files written before conflicts were dead-lettered */
+  conflict: z.number().int().default(0),
 });
 
 export const Lab03Result = RunEnvelope.extend({

@@ -53,6 +53,8 @@ export const Lab05Result = RunEnvelope.extend({
       completed: z.number().int(),
       failed: z.number().int(),
       pending: z.number().int(),
+      /** workflow ids of the reviews started and still open when the lab stopped (a worker that died leaves them) */
+      left_open: z.array(z.string()),
     }),
     verdicts: z.object({
       by_verdict: z.record(z.enum(VERDICTS), z.number().int()),
@@ -114,7 +116,7 @@ export const Lab05Result = RunEnvelope.extend({
       retried: z.number().int(),
       unfinished: z.number().int(),
       failed: z.number().int(),
-      finished_twice: z.number().int(),
+      finished_unreported: z.number().int(),
       rerun_after_completion: z.number().int(),
     }),
     worker: z.object({
@@ -123,6 +125,8 @@ export const Lab05Result = RunEnvelope.extend({
       killed_at_s: z.number().nullable(),
       restarted_at_s: z.number().nullable(),
       ready_again_at_s: z.number().nullable(),
+      /** a worker that exited without the lab's hand (then the lab stops early, exit code 1) */
+      died: z.object({ at_s: z.number(), pid: z.number().int(), code: z.number().int() }).nullable(),
     }),
     analyst: z
       .object({
@@ -154,7 +158,14 @@ export const Lab05Result = RunEnvelope.extend({
     events: z.array(
       z.object({
         t_s: z.number(),
-        kind: z.enum(['worker_ready', 'worker_killed', 'worker_started', 'analyst_approved', 'live_end']),
+        kind: z.enum([
+          'worker_ready',
+          'worker_killed',
+          'worker_started',
+          'worker_died',
+          'analyst_approved',
+          'live_end',
+        ]),
         detail: z.string(),
       }),
     ),

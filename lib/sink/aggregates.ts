@@ -1,14 +1,18 @@
 // The precomputed aggregates (seed 001's "materialized views"): per minute, per merchant category and
 // hour, per merchant and hour. The sink adds the rows it actually inserted, in the same database
 // transaction, so the tables always equal a GROUP BY over `transactions`. Pure: deltas and SQL text.
+// Money is summed as BigInt: amounts are safe integers, but three of them near 2^53 already add up past
+// what a JavaScript number holds exactly (and BIGINT columns hold up to 9.2 × 10^18).
 import type { Transaction } from '../schema.ts';
 import { str } from '../db/literals.ts';
 
 export type Measures = {
   tx_count: number;
   approved_count: number;
-  approved_amount: number;
-  approved_commission: number;
+  /** minor units, exact */
+  approved_amount: bigint;
+  /** minor units, exact */
+  approved_commission: bigint;
 };
 
 export const AGGREGATE_TABLES = ['agg_minute', 'agg_category_hour', 'agg_merchant_hour'] as const;
@@ -31,12 +35,12 @@ export const hourBucket = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 
 
 function add(map: Map<string, Measures>, key: string, tx: Transaction) {
   let m = map.get(key);
-  if (!m) map.set(key, (m = { tx_count: 0, approved_count: 0, approved_amount: 0, approved_commission: 0 }));
+  if (!m) map.set(key, (m = { tx_count: 0, approved_count: 0, approved_amount: 0n, approved_commission: 0n }));
   m.tx_count++;
   if (tx.status === 'approved') {
     m.approved_count++;
-    m.approved_amount += tx.amount;
-    m.approved_commission += tx.commission_amount;
+    m.approved_amount += BigInt(tx.amount);
+    m.approved_commission += BigInt(tx.commission_amount);
   }
 }
 
@@ -84,22 +88,26 @@ export function aggregateUpserts(d: AggregateDeltas): string[] {
   return out;
 }
 
-/** The GROUP BY over `transactions` that each aggregate table must equal (for audits and rebuilds). */
+/**
+ * The GROUP BY over `transactions` that each aggregate table must equal (for audits and rebuilds).
+ * Measures come back as decimal text (CAST AS CHAR): exact whatever the driver does with numbers.
+ */
 export function aggregateFromRowsSql(table: AggregateTable): string {
   const bucket =
     table === 'agg_minute'
       ? "DATE_FORMAT(event_time, '%Y-%m-%d %H:%i:00')"
       : "DATE_FORMAT(event_time, '%Y-%m-%d %H:00:00')";
   const keys = KEY_COLUMNS[table];
-  return `SELECT ${bucket} AS bucket${keys.map((k) => `, ${k}`).join('')}, COUNT(*) AS tx_count,
-    SUM(CASE WHEN status = 'approved' THEN 1 ELSE 0 END) AS approved_count,
-    SUM(CASE WHEN status = 'approved' THEN amount ELSE 0 END) AS approved_amount,
-    SUM(CASE WHEN status = 'approved' THEN commission_amount ELSE 0 END) AS approved_commission
+  return `SELECT ${bucket} AS bucket${keys.map((k) => `, ${k}`).join('')}, CAST(COUNT(*) AS CHAR) AS tx_count,
+    CAST(SUM(CASE WHEN status = 'approved' THEN 1 ELSE 0 END) AS CHAR) AS approved_count,
+    CAST(SUM(CASE WHEN status = 'approved' THEN amount ELSE 0 END) AS CHAR) AS approved_amount,
+    CAST(SUM(CASE WHEN status = 'approved' THEN commission_amount ELSE 0 END) AS CHAR) AS approved_commission
     FROM transactions GROUP BY ${bucket}${keys.map((k) => `, ${k}`).join('')}`;
 }
 
+/** An aggregate table as stored, measures as decimal text (exact). */
 export const aggregateTableSql = (table: AggregateTable) =>
-  `SELECT DATE_FORMAT(bucket, '%Y-%m-%d %H:%i:%s') AS bucket${KEY_COLUMNS[table].map((k) => `, ${k}`).join('')}, tx_count, approved_count, approved_amount, approved_commission FROM ${table}`;
+  `SELECT DATE_FORMAT(bucket, '%Y-%m-%d %H:%i:%s') AS bucket${KEY_COLUMNS[table].map((k) => `, ${k}`).join('')}, CAST(tx_count AS CHAR) AS tx_count, CAST(approved_count AS CHAR) AS approved_count, CAST(approved_amount AS CHAR) AS approved_amount, CAST(approved_commission AS CHAR) AS approved_commission FROM ${table}`;
 
 /** Row key of an aggregate row as read back from SQL, matching the keys of AggregateDeltas. */
 export const aggregateRowKey = (table: AggregateTable, row: Record<string, unknown>) =>

@@ -21,7 +21,9 @@ export type AggregateMismatch = { table: AggregateTable; key: string; expected: 
 export type AggregateAudit = { buckets: number; mismatches: AggregateMismatch[] };
 
 const MEASURES = ['tx_count', 'approved_count', 'approved_amount', 'approved_commission'] as const;
-const measures = (r: RowDataPacket | undefined) => (r ? MEASURES.map((m) => Number(r[m])).join('/') : 'missing');
+/** `tx_count/approved_count/approved_amount/approved_commission` as decimal text: compared exactly, never through a double. */
+const measures = (r: RowDataPacket | undefined) =>
+  r ? MEASURES.map((m) => BigInt(String(r[m] ?? 0)).toString()).join('/') : 'missing';
 
 /** Compares each aggregate table with a GROUP BY over `transactions` (a full scan: for tests and labs). */
 export async function auditAggregates(pool: Pool): Promise<AggregateAudit> {

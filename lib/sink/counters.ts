@@ -3,7 +3,12 @@
 // A sink process sends a snapshot to its parent (lab 03) every half second.
 import { z } from 'zod';
 
-export const REJECT_REASONS = ['oversized', 'malformed_json', 'schema_violation'] as const;
+/**
+ * Why a message went to the dead-letter topic: it could not be decoded (the first three), or its
+ * transaction id is stored already with another customer or another payload (`conflict`).
+ */
+export const REJECT_REASONS = ['oversized', 'malformed_json', 'schema_violation', 'conflict'] as const;
+export type RejectReason = (typeof REJECT_REASONS)[number];
 
 const SAMPLE_CAP = 20_000;
 
@@ -32,21 +37,18 @@ export class SinkCounters {
   dbWrites = 0;
   retries = 0;
   offsetsCommitted = 0;
-  readonly dlq: Record<(typeof REJECT_REASONS)[number], number> = {
-    oversized: 0,
-    malformed_json: 0,
-    schema_violation: 0,
-  };
+  readonly dlq: Record<RejectReason, number> = { oversized: 0, malformed_json: 0, schema_violation: 0, conflict: 0 };
   readonly writeRows: number[] = [];
   readonly writeMs: number[] = [];
   readonly timeMs = { decode: 0, db: 0, dlq: 0, commit: 0 };
 
   constructor(readonly id: string) {}
 
-  recordWrite(rows: number, inserted: number, ms: number) {
+  recordWrite(w: { rows: number; inserted: number; duplicates: number; dbMs: number }) {
+    const { rows, dbMs: ms } = w;
     this.dbWrites++;
-    this.rowsInserted += inserted;
-    this.duplicates += rows - inserted;
+    this.rowsInserted += w.inserted;
+    this.duplicates += w.duplicates;
     this.timeMs.db += ms;
     if (this.writeRows.length < SAMPLE_CAP) {
       this.writeRows.push(rows);

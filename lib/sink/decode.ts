@@ -1,6 +1,7 @@
 // Sorting one chunk of Kafka messages into rows to store and rejects for the dead-letter topic, with
 // the reason. Pure: a message is a plain value, so tests hand in fixtures.
-import { type DecodeFailure, decodeTransaction } from '../schema.ts';
+import { decodeTransaction } from '../schema.ts';
+import type { RejectReason } from './counters.ts';
 import { type SinkRow, storageProblem } from './rows.ts';
 
 /** The parts of a kafkajs message the sink reads. */
@@ -11,7 +12,8 @@ export type InMessage = {
   timestamp: string;
   headers?: Record<string, unknown>;
 };
-export type Reject = { message: InMessage; reason: DecodeFailure; error: string };
+/** A message for the dead-letter topic: why, in a line, and any further headers (a conflict's hashes). */
+export type Reject = { message: InMessage; reason: RejectReason; error: string; headers?: Record<string, string> };
 export type Classified = { rows: SinkRow[]; rejects: Reject[] };
 
 export function classify(messages: readonly InMessage[], partition: number): Classified {

@@ -10,6 +10,7 @@ import { ensureDatabase, openDb } from '../db/connect.ts';
 import { describeMigration, migrate } from '../db/migrate.ts';
 import { count, parseFlags } from '../flags.ts';
 import { createKafka, createProducer } from '../kafka.ts';
+import { PartitionCounts } from '../send.ts';
 import { runLab } from '../lab.ts';
 import { fmt } from '../terminal.ts';
 import { SinkCounters } from './counters.ts';
@@ -69,9 +70,8 @@ await runLab('sink', async ({ signal }) => {
     await runSink({
       consumer,
       pool: db.pool,
-      dlq,
+      dlq: { producer: dlq, partitions: new PartitionCounts(kafka), topic: c.topics.dlq },
       topic: c.topics.transactions,
-      dlqTopic: c.topics.dlq,
       group: args.group,
       batchRows: args.batch,
       concurrency: args.concurrency,

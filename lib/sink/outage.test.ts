@@ -7,6 +7,7 @@ import { ensureDatabase, openDb } from '../db/connect.ts';
 import { migrate } from '../db/migrate.ts';
 import { TransactionGenerator } from '../generator/index.ts';
 import { createKafka, ensureTopics, withAdmin, withProducer } from '../kafka.ts';
+import { PartitionCounts, sendPerPartition } from '../send.ts';
 import { waitUntil } from '../wait.ts';
 import { useEngines } from '../testing/engines.ts';
 import { isolated } from '../testing/isolation.ts';
@@ -51,8 +52,9 @@ describe('when the database is killed mid-run and restarted', () => {
       .backfill(N, now - 3_600_000, now)
       .map((s) => s.event);
     await withProducer(kafka, async (p) => {
+      const counts = new PartitionCounts(kafka);
       for (let i = 0; i < N; i += 2000)
-        await p.send({ topic: c.topics.transactions, acks: -1, messages: txs.slice(i, i + 2000).map(good) });
+        await sendPerPartition(p, counts, { topic: c.topics.transactions, messages: txs.slice(i, i + 2000).map(good) });
     });
 
     sink = spawnSink({ id: 'sink-outage', env, batch: 100, concurrency: 1 }); // slow enough that the kill lands mid-run

@@ -1,5 +1,11 @@
 import { describe, expect, test } from 'bun:test';
-import { FatalSinkError, backoffMs, isRetriable, retryLine } from './retry.ts';
+import {
+  KafkaJSConnectionError,
+  KafkaJSNonRetriableError,
+  KafkaJSNumberOfRetriesExceeded,
+  KafkaJSProtocolError,
+} from 'kafkajs';
+import { FatalSinkError, backoffMs, describeError, isRetriable, retryLine } from './retry.ts';
 
 const sqlError = (errno: number, code: string, message: string) => Object.assign(new Error(message), { errno, code });
 
@@ -49,5 +55,44 @@ describe('a failed write', () => {
         400,
       ),
     ).toContain('failed: ER_LOCK_DEADLOCK: Deadlock found (retry 1');
+  });
+});
+
+/** A broker's answer as kafkajs builds it (src/protocol/error.js gives each code its type and `retriable`). */
+const protocolError = (type: string, code: number, retriable: boolean, message = `broker said ${type}`) =>
+  new KafkaJSProtocolError(Object.assign(new Error(message), { type, code, retriable }));
+
+/** What kafkajs's retrier throws for an error it may not retry (src/retry/index.js): the error as its cause. */
+const gaveUp = (e: Error) => Object.assign(new KafkaJSNonRetriableError(e), { cause: e });
+
+describe('a failed Kafka send', () => {
+  test('is not retried when the broker refuses the request for good, as kafkajs hands it back', () => {
+    for (const [type, code] of [
+      ['MESSAGE_TOO_LARGE', 10],
+      ['RECORD_LIST_TOO_LARGE', 18],
+      ['INVALID_RECORD', 87],
+    ] as const) {
+      const refused = protocolError(type, code, false);
+      // kafkajs's retrier wraps a non-retriable error once
+      expect({ type, retriable: isRetriable(gaveUp(refused)) }).toEqual({
+        type,
+        retriable: false,
+      });
+      expect({ type, retriable: isRetriable(refused) }).toEqual({ type, retriable: false });
+    }
+  });
+
+  test('is retried when the broker is away or a leader moved, even after kafkajs gave up its own retries', () => {
+    const away = new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:9092');
+    expect(isRetriable(away)).toBe(true);
+    expect(isRetriable(new KafkaJSNumberOfRetriesExceeded(away, { retryCount: 10, retryTime: 5000 }))).toBe(true);
+    const moved = protocolError('NOT_LEADER_OR_FOLLOWER', 6, true);
+    expect(isRetriable(new KafkaJSNumberOfRetriesExceeded(moved, { retryCount: 10, retryTime: 5000 }))).toBe(true);
+  });
+
+  test('says which broker error it was', () => {
+    const message = 'The request included a message larger than the max message size the server will accept';
+    const refused = protocolError('MESSAGE_TOO_LARGE', 10, false, message);
+    expect(describeError(gaveUp(refused))).toBe(`MESSAGE_TOO_LARGE: ${message}`);
   });
 });

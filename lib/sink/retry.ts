@@ -1,5 +1,7 @@
-// When a write fails: retry (the database is down, restarting, or a lock timed out) or stop (the
-// schema or the SQL is wrong, and retrying would loop forever). Pure: classification and backoff.
+// When a write or a dead-letter send fails: retry (the database or broker is down, restarting, a lock
+// timed out, a leader moved) or stop (the schema or the SQL is wrong, the broker refuses the request
+// for good), because retrying those would loop forever. Pure: classification and backoff.
+import { KafkaJSError, KafkaJSProtocolError } from 'kafkajs';
 import { TxlabError } from '../errors.ts';
 
 /** Errors that retrying cannot fix: the table or SQL is wrong, access is denied, a value cannot be stored. */
@@ -23,8 +25,22 @@ const FATAL_ERRNOS = new Set([
 /** A write no retry can fix: the message says which batch, where, and why; the sink stops without committing past it. */
 export class FatalSinkError extends TxlabError {}
 
+/**
+ * kafkajs wraps the error it gave up on (KafkaJSNumberOfRetriesExceeded after retriable ones,
+ * KafkaJSNonRetriableError around one it may not retry): the innermost Kafka error says what happened.
+ */
+function kafkaRoot(e: KafkaJSError): KafkaJSError {
+  let root = e;
+  while (root.cause instanceof KafkaJSError && root.cause !== root) root = root.cause;
+  return root;
+}
+
 export function isRetriable(e: unknown): boolean {
   if (e instanceof FatalSinkError) return false;
+  // Kafka: by the error's type, as kafkajs's table of broker error codes marks it (src/protocol/error.js):
+  // MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE, INVALID_RECORD … no; NOT_LEADER_OR_FOLLOWER, a lost connection,
+  // a timeout … yes, also after kafkajs's own retries ran out (the broker may be back later)
+  if (e instanceof KafkaJSError) return kafkaRoot(e).retriable;
   const errno = (e as { errno?: unknown }).errno;
   // connection errors (ECONNREFUSED, PROTOCOL_CONNECTION_LOST, 2006 gone away, 1053 shutdown), deadlocks
   // (1213), lock wait timeouts (1205), too many connections (1040), read-only (1290) ... all pass
@@ -42,7 +58,10 @@ export function describeError(e: unknown): string {
   const message = String(err?.message ?? e)
     .split('\n')[0]!
     .slice(0, 300);
-  return typeof err?.code === 'string' && !message.includes(err.code) ? `${err.code}: ${message}` : message;
+  const root = e instanceof KafkaJSError ? kafkaRoot(e) : undefined;
+  // a broker's answer is named by its type (kafkajs's `code` is the number)
+  const code = root instanceof KafkaJSProtocolError ? root.type : err?.code;
+  return typeof code === 'string' && !message.includes(code) ? `${code}: ${message}` : message;
 }
 
 export type BatchRef = { what: string; rows: number; topic: string; partition: number; firstOffset: string };

@@ -3,9 +3,12 @@ import { sqlDatetime, str } from '../db/literals.ts';
 import { transaction } from '../fixtures/transaction.ts';
 import {
   type SinkRow,
+  byPrimaryKey,
+  claimIdsSql,
+  firstOfEachId,
+  payloadSha256,
   primaryKeyMatch,
   storageProblem,
-  uniqueSorted,
   upsertTransactionsSql,
   valuesTuple,
 } from './rows.ts';
@@ -44,18 +47,44 @@ describe('a transaction as a table row', () => {
 });
 
 describe('rows to write', () => {
-  test('keep the first of each transaction id, sorted by primary key (customer_id, transaction_id)', () => {
-    const a = row({ customer_id: 'cust_2', transaction_id: '00000000-0000-4000-8000-00000000000a', amount: 100 });
-    const aAgain = row({ customer_id: 'cust_2', transaction_id: '00000000-0000-4000-8000-00000000000a', amount: 999 });
-    const b = row({ customer_id: 'cust_1', transaction_id: '00000000-0000-4000-8000-00000000000b' });
-    const c = row({ customer_id: 'cust_2', transaction_id: '00000000-0000-4000-8000-000000000001' });
-    expect(uniqueSorted([a, b, aAgain, c])).toEqual([b, c, a]);
+  const a = row({ customer_id: 'cust_2', transaction_id: '00000000-0000-4000-8000-00000000000a', amount: 100 });
+  const aAgain = row({ customer_id: 'cust_3', transaction_id: '00000000-0000-4000-8000-00000000000a', amount: 999 });
+  const b = row({ customer_id: 'cust_1', transaction_id: '00000000-0000-4000-8000-00000000000b' });
+  const c = row({ customer_id: 'cust_2', transaction_id: '00000000-0000-4000-8000-000000000001' });
+
+  test('claim the first of each transaction id, whoever the customer, in id order', () => {
+    expect(firstOfEachId([a, b, aAgain, c])).toEqual([c, a, b]);
+  });
+
+  test('are inserted in primary key order (customer_id, transaction_id)', () => {
+    expect([a, b, c].sort(byPrimaryKey)).toEqual([b, c, a]);
+  });
+
+  test('claim their ids with a hash of their payload; a claim held already is left as it was', () => {
+    expect(claimIdsSql([{ tx: c.tx, sha256: 'ab'.repeat(32) }], 7)).toBe(
+      `INSERT INTO transaction_ids (transaction_id,customer_id,payload_sha256,ingest_batch) VALUES ('00000000-0000-4000-8000-000000000001','cust_2','${'ab'.repeat(32)}',7) ON DUPLICATE KEY UPDATE ingest_batch = ingest_batch`,
+    );
   });
 
   test('are matched by primary key for the read-back of a batch with duplicates', () => {
     expect(
       primaryKeyMatch([row({ customer_id: 'cust_9', transaction_id: '00000000-0000-4000-8000-000000000009' })]),
     ).toBe("(customer_id = 'cust_9' AND transaction_id = '00000000-0000-4000-8000-000000000009')");
+  });
+});
+
+describe('a payload hash', () => {
+  test('is the same for the same content however its JSON was laid out', () => {
+    const tx = transaction();
+    const reordered = JSON.parse(JSON.stringify(Object.fromEntries(Object.entries(tx).reverse())));
+    expect(payloadSha256(reordered)).toBe(payloadSha256(tx));
+    expect(payloadSha256(tx)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test('differs when any field differs', () => {
+    const tx = transaction();
+    expect(payloadSha256({ ...tx, amount: tx.amount + 1 })).not.toBe(payloadSha256(tx));
+    expect(payloadSha256({ ...tx, location: { ...tx.location, lat: 35.72191 } })).not.toBe(payloadSha256(tx));
   });
 });
 

@@ -1,5 +1,7 @@
-// A validated transaction as a row of the `transactions` table: the column list, SQL literals, and the
-// multi-row upsert the sink sends. Pure: builds text, touches nothing.
+// A validated transaction as a row of the `transactions` table: the column list, SQL literals, the
+// multi-row upsert the sink sends, and the claim of its transaction id (`transaction_ids`) with a hash
+// of its payload. Pure: builds text and hashes, touches nothing.
+import { createHash } from 'node:crypto';
 import { type SqlValue, sqlDatetime, sqlLiteral, str } from '../db/literals.ts';
 import type { Transaction } from '../schema.ts';
 
@@ -77,21 +79,74 @@ export function upsertTransactionsSql(rows: readonly SinkRow[], batchId: number,
   return `INSERT INTO transactions (${TRANSACTION_COLUMNS.join(',')}) VALUES ${rows.map((r) => valuesTuple(r, batchId, ingestedAt)).join(',')} ON DUPLICATE KEY UPDATE ingest_batch = ingest_batch`;
 }
 
-const rowKey = (r: SinkRow) => `${r.tx.customer_id}\u0000${r.tx.transaction_id}`;
+const byKey =
+  <T>(key: (x: T) => string) =>
+  (a: T, b: T) => {
+    const [ka, kb] = [key(a), key(b)];
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  };
+
+/** Sorted by the transactions table's primary key (customer_id, transaction_id): the order its row locks are taken in. */
+export const byPrimaryKey = byKey((r: SinkRow) => `${r.tx.customer_id}\u0000${r.tx.transaction_id}`);
 
 /**
- * The rows to write: the first of each (customer_id, transaction_id) — a duplicate inside one batch
- * is a duplicate like any other — sorted by primary key, so that concurrent writers take row locks in
- * the same order (no deadlocks) and the B-tree is filled in key order.
+ * The rows to claim: the first of each transaction_id (a later one in the same batch is a duplicate or
+ * a conflict of it), sorted by id, so that concurrent writers lock claims in the same order (no deadlocks).
  */
-export function uniqueSorted(rows: readonly SinkRow[]): SinkRow[] {
+export function firstOfEachId(rows: readonly SinkRow[]): SinkRow[] {
   const seen = new Map<string, SinkRow>();
-  for (const r of rows) {
-    const k = rowKey(r);
-    if (!seen.has(k)) seen.set(k, r);
-  }
-  return [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+  for (const r of rows) if (!seen.has(r.tx.transaction_id)) seen.set(r.tx.transaction_id, r);
+  return [...seen.values()].sort(byKey((r) => r.tx.transaction_id));
 }
+
+/**
+ * SHA-256 of the event's content, hex: every field in a fixed order, so the same transaction hashes
+ * the same however its JSON was laid out (key order, spacing, the id's case). Two deliveries of one id
+ * with different hashes are a conflict, not a redelivery.
+ */
+export function payloadSha256(tx: Transaction): string {
+  const t = tx;
+  const fields = [
+    t.transaction_id,
+    t.timestamp,
+    t.customer_id,
+    t.merchant_id,
+    t.merchant_category,
+    t.payment_method,
+    t.amount,
+    t.location.lat,
+    t.location.lng,
+    t.device_info.os,
+    t.device_info.app_version,
+    t.device_info.device_id,
+    t.status,
+    t.commission_type,
+    t.commission_amount,
+    t.vat_amount,
+    t.total_amount,
+    t.customer_type,
+    t.risk_level,
+    t.failure_reason,
+  ];
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+}
+
+/**
+ * One multi-row claim of transaction ids (`transaction_ids`, unique on transaction_id alone): a claim
+ * already held is left as it was and counts as 0 affected rows, so `affectedRows` is the number of ids
+ * this write claimed first.
+ */
+export function claimIdsSql(rows: readonly { tx: Transaction; sha256: string }[], batchId: number): string {
+  if (rows.length === 0) throw new Error('sql: no ids to claim');
+  const tuples = rows.map(
+    (r) => `(${[r.tx.transaction_id, r.tx.customer_id, r.sha256, batchId].map(sqlLiteral).join(',')})`,
+  );
+  return `INSERT INTO transaction_ids (transaction_id,customer_id,payload_sha256,ingest_batch) VALUES ${tuples.join(',')} ON DUPLICATE KEY UPDATE ingest_batch = ingest_batch`;
+}
+
+/** The claims of these ids, as stored (read back inside the write's transaction). */
+export const claimsSql = (ids: readonly string[]) =>
+  `SELECT transaction_id, customer_id, payload_sha256, ingest_batch FROM transaction_ids WHERE transaction_id IN (${ids.map(str).join(',')})`;
 
 /** A WHERE condition matching exactly these rows' primary keys (the optimizer reads it as point lookups). */
 export function primaryKeyMatch(rows: readonly SinkRow[]): string {

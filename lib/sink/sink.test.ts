@@ -3,26 +3,44 @@
 // SIGKILL mid-run recovered, and two sinks sharing one group.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import type { Kafka } from 'kafkajs';
+import type { RowDataPacket } from 'mysql2/promise';
 import type { Config } from '../config.ts';
 import { type Db, ensureDatabase, openDb } from '../db/connect.ts';
 import { migrate } from '../db/migrate.ts';
 import { drainTopic } from '../drain.ts';
 import { TransactionGenerator } from '../generator/index.ts';
 import { createKafka, ensureTopics, withAdmin, withProducer } from '../kafka.ts';
+import { PartitionCounts, sendPerPartition } from '../send.ts';
 import { seededRng } from '../random.ts';
 import { waitUntil } from '../wait.ts';
 import { useEngines } from '../testing/engines.ts';
 import { isolated } from '../testing/isolation.ts';
 import { auditAggregates, auditRows } from './audit.ts';
 import { readDlqHeaders } from './dlq.ts';
-import { type InputMessage, badMessages, good, interleave } from '../fixtures/messages.ts';
+import {
+  type InputMessage,
+  amended,
+  badMessages,
+  good,
+  interleave,
+  oversizedMessage,
+  reusedId,
+} from '../fixtures/messages.ts';
+import { payloadSha256 } from './rows.ts';
 import { waitForCaughtUp } from '../lag.ts';
 import { type SinkProcess, spawnSink } from './process.ts';
 
 useEngines('kafka', 'db');
 
 /** A namespace of its own (topic, DLQ, group, database), and N generated transactions to put through it. */
-function scenario(name: string, n: number, seed: number, tuning: { batch?: number; concurrency?: number } = {}) {
+function scenario(
+  name: string,
+  n: number,
+  seed: number,
+  tuning: { batch?: number; concurrency?: number } = {},
+  /** topic-level settings of the DLQ topic (e.g. a small max.message.bytes) */
+  dlqConfig: Record<string, string> = {},
+) {
   const iso = isolated(name, { TRANSACTIONS_PARTITIONS: '4' });
   const c: Config = iso.config;
   const kafka: Kafka = createKafka(`test-${name}`, c);
@@ -36,7 +54,11 @@ function scenario(name: string, n: number, seed: number, tuning: { batch?: numbe
     await withAdmin(kafka, (admin) =>
       ensureTopics(admin, [
         { topic: c.topics.transactions, numPartitions: 4 },
-        { topic: c.topics.dlq, numPartitions: 1 },
+        {
+          topic: c.topics.dlq,
+          numPartitions: 1,
+          configEntries: Object.entries(dlqConfig).map(([name, value]) => ({ name, value })),
+        },
       ]),
     );
     await ensureDatabase(c.db.url);
@@ -52,10 +74,22 @@ function scenario(name: string, n: number, seed: number, tuning: { batch?: numbe
     c,
     txs,
     db: () => db!,
-    produce: (messages: InputMessage[]) =>
+    /** one send() per partition, in requests of at most 2000 messages and ~512 KB (the broker takes ~1 MB) */
+    produce: (messages: (InputMessage & { partition?: number })[]) =>
       withProducer(kafka, async (p) => {
-        for (let i = 0; i < messages.length; i += 2000)
-          await p.send({ topic: c.topics.transactions, acks: -1, messages: messages.slice(i, i + 2000) });
+        const counts = new PartitionCounts(kafka);
+        let slice: InputMessage[] = [];
+        let bytes = 0;
+        const flush = async () => {
+          if (slice.length) await sendPerPartition(p, counts, { topic: c.topics.transactions, messages: slice });
+          [slice, bytes] = [[], 0];
+        };
+        for (const m of messages) {
+          if (slice.length === 2000 || (slice.length > 0 && bytes + m.value.length > 512 << 10)) await flush();
+          slice.push(m);
+          bytes += m.value.length;
+        }
+        await flush();
       }),
     sink: (id: string, group?: string) => {
       const s = spawnSink({ id, env: iso.env, batch: tuning.batch ?? 500, concurrency: tuning.concurrency, group });
@@ -64,7 +98,8 @@ function scenario(name: string, n: number, seed: number, tuning: { batch?: numbe
     },
     rows: async () => (await auditRows(db!.pool)).rows_total,
     /** waits until the group has committed every offset of the topic: all of it is stored */
-    caughtUp: (group = c.sink.group) => withAdmin(kafka, (a) => waitForCaughtUp(a, group, c.topics.transactions)),
+    caughtUp: (group = c.sink.group, timeoutMs = 60_000) =>
+      withAdmin(kafka, (a) => waitForCaughtUp(a, group, c.topics.transactions, { timeoutMs })),
     kafka,
   };
 }
@@ -169,4 +204,114 @@ describe('two sinks in one group', () => {
     expect(ia + ib).toBe(20_000);
     expect(Math.min(ia, ib)).toBeGreaterThan(0);
   });
+});
+
+describe('poison pills on one partition', () => {
+  // each bad message is followed by a good one on the same partition: a sink stuck on a bad one stores
+  // none of the good ones behind it
+  const s = scenario('poison', 401, 66);
+  const HUGE = 1_048_400; // the broker took a message this large on the source topic
+
+  test('a ~1 MB message and 400 oversized ones are dead-lettered, and every good event behind them is stored', async () => {
+    const bad = [
+      oversizedMessage(s.txs[0]!, HUGE),
+      ...Array.from({ length: 400 }, (_, i) => oversizedMessage(s.txs[i]!, 5000 + i)),
+    ];
+    await s.produce(bad.flatMap((b, i) => [b, good(s.txs[i]!)]).map((m) => ({ ...m, partition: 0 })));
+    const sink = s.sink('sink-p');
+    await s.caughtUp(undefined, 90_000);
+    expect(await auditRows(s.db().pool)).toEqual({ rows_total: 401, distinct_ids: 401 });
+    expect((await auditAggregates(s.db().pool)).mismatches).toEqual([]);
+
+    const dead: { reason: string; offset: string; bytes: string; sha256: string; valueBytes: number }[] = [];
+    await drainTopic(s.kafka, s.c.topics.dlq, bad.length, (m) => {
+      const h = readDlqHeaders(m.headers);
+      dead.push({
+        reason: h.reason,
+        offset: h.offset,
+        bytes: String(h.bytes),
+        sha256: h.sha256,
+        valueBytes: m.value?.length ?? 0,
+      });
+    });
+    expect(new Set(dead.map((d) => d.reason))).toEqual(new Set(['oversized']));
+    expect(new Set(dead.map((d) => d.offset)).size).toBe(bad.length);
+    const huge = dead.find((d) => d.bytes === String(HUGE))!;
+    expect(huge.sha256).toBe(new Bun.CryptoHasher('sha256').update(bad[0]!.value).digest('hex'));
+    expect(huge.valueBytes).toBeLessThan(64 << 10); // a bounded prefix, not the megabyte
+    // a 5 KB message goes whole
+    expect(dead.filter((d) => d.valueBytes === Number(d.bytes)).length).toBe(400);
+
+    expect(await sink.stop()).toBe(0);
+    expect(sink.snapshot()).toMatchObject({ rows_inserted: 401, dlq: { oversized: 401 }, retries: 0 });
+  }, 150_000);
+});
+
+describe('deliveries that reuse a transaction id', () => {
+  const s = scenario('conflict', 20, 77);
+
+  test('an exact redelivery, even with the id in upper case, is a silent duplicate; another customer or amount is a conflict in the DLQ', async () => {
+    const tx = s.txs[0]!;
+    await s.produce(s.txs.map(good));
+    const sink = s.sink('sink-c');
+    await s.caughtUp();
+
+    const upper = {
+      key: tx.customer_id,
+      value: JSON.stringify({ ...tx, transaction_id: tx.transaction_id.toUpperCase() }),
+    };
+    const [changed, other] = [amended(tx, 100), reusedId(tx)];
+    await s.produce([upper, good(changed), good(other)]);
+    await s.caughtUp();
+
+    expect(await auditRows(s.db().pool)).toEqual({ rows_total: 20, distinct_ids: 20 });
+    expect((await auditAggregates(s.db().pool)).mismatches).toEqual([]);
+    const [stored] = await s
+      .db()
+      .pool.query<RowDataPacket[]>('SELECT customer_id, amount FROM transactions WHERE transaction_id = ?', [
+        tx.transaction_id,
+      ]);
+    expect(stored.map((r) => ({ customer_id: String(r.customer_id), amount: Number(r.amount) }))).toEqual([
+      { customer_id: tx.customer_id, amount: tx.amount },
+    ]);
+
+    const dead: { reason: string; value: string; conflict: unknown }[] = [];
+    await drainTopic(s.kafka, s.c.topics.dlq, 2, (m) => {
+      const h = readDlqHeaders(m.headers);
+      dead.push({ reason: h.reason, value: m.value?.toString() ?? '', conflict: h.conflict });
+    });
+    const stamp = { stored_customer_id: tx.customer_id, stored_payload_sha256: payloadSha256(tx) };
+    const expected = [changed, other].map((t) => ({
+      reason: 'conflict',
+      value: good(t).value,
+      conflict: { payload_sha256: payloadSha256(t), ...stamp },
+    }));
+    // the two came from different partitions (other keys): in either order
+    const byValue = (a: { value: string }, b: { value: string }) => a.value.localeCompare(b.value);
+    expect(dead.sort(byValue)).toEqual(expected.sort(byValue));
+
+    expect(await sink.stop()).toBe(0);
+    expect(sink.snapshot()).toMatchObject({
+      messages: 23,
+      rows_inserted: 20,
+      duplicates: 1,
+      dlq: { conflict: 2, oversized: 0, malformed_json: 0, schema_violation: 0 },
+    });
+  });
+});
+
+describe('a dead-letter topic that refuses the records for good', () => {
+  // the DLQ topic takes at most 1,000 bytes a batch: the broker answers MESSAGE_TOO_LARGE, which no retry fixes
+  const s = scenario('refused', 1, 99, {}, { 'max.message.bytes': '1000' });
+
+  test('stops the sink, naming the broker error, without storing or committing past the chunk', async () => {
+    await s.produce([oversizedMessage(s.txs[0]!, 5000), good(s.txs[0]!)]);
+    const sink = s.sink('sink-r');
+    const code = await Promise.race([sink.exited, Bun.sleep(60_000).then(() => 'still running')]);
+    expect(code).toBe(1);
+    expect(sink.lines().join('\n')).toMatch(
+      /stopping: dead-letter send of 1 from .+\[\d\] @ offset 0: MESSAGE_TOO_LARGE: .+ \(not retriable; offsets not committed past it\)/,
+    );
+    expect(await s.rows()).toBe(0);
+  }, 90_000);
 });

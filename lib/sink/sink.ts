@@ -3,16 +3,20 @@
 // Per kafkajs batch (one partition), in chunks of `batchRows` messages:
 //   1. decode and validate each message; rejects go to the dead-letter topic (acked before moving on);
 //   2. write the valid rows and their aggregates in one database transaction (idempotent upsert);
+//      rows whose transaction id is stored with another customer or payload are not stored: they go to
+//      the dead-letter topic as conflicts (acked before moving on; a replay finds the same conflicts);
 //   3. only then commit the offset after the chunk.
 // A crash anywhere replays at most the chunks whose offsets were not committed, which the idempotent
-// write absorbs: nothing lost, nothing doubled. A failed write is retried with backoff, as long as it
-// takes, on the same chunk (a database outage pauses the partition; nothing is skipped); an error no
-// retry can fix stops the sink without committing past it.
-import type { Consumer, EachBatchPayload, Producer } from 'kafkajs';
+// write absorbs: nothing lost, nothing doubled. A failed write or DLQ send is retried with backoff, as
+// long as it takes, on the same chunk (a database or broker outage pauses the partition; nothing is
+// skipped); an error no retry can fix (bad SQL, a request the broker refuses for good) stops the sink
+// without committing past it, and says so. DLQ records and requests are size-bounded (dlq.ts), so
+// no input can make the broker refuse them.
+import type { Consumer, EachBatchPayload } from 'kafkajs';
 import type { Pool } from 'mysql2/promise';
 import { sleep } from '../wait.ts';
-import { chunks, classify, type InMessage } from './decode.ts';
-import { sendRejects } from './dlq.ts';
+import { chunks, classify, type InMessage, type Reject } from './decode.ts';
+import { type DeadLetters, conflictReject, dlqRequests, sendDlqRequest } from './dlq.ts';
 import { type BatchRef, FatalSinkError, backoffMs, describeError, isRetriable, retryLine } from './retry.ts';
 import type { SinkCounters } from './counters.ts';
 import { writeRows } from './writer.ts';
@@ -28,9 +32,9 @@ export const SINK_TUNING = {
 export type SinkOptions = {
   consumer: Consumer;
   pool: Pool;
-  dlq: Producer;
+  /** the dead-letter topic and a producer for it */
+  dlq: DeadLetters;
   topic: string;
-  dlqTopic: string;
   group: string;
   /** messages per database transaction */
   batchRows: number;
@@ -132,17 +136,26 @@ async function storeChunk(
     firstOffset: chunk[0]!.offset,
   });
 
-  if (rejects.length > 0) {
+  const deadLetter = async (rs: Reject[]) => {
     const t1 = performance.now();
-    await retrying(ref('dead-letter send', rejects.length), o.stats, p, halt, log, () =>
-      sendRejects(o.dlq, o.dlqTopic, rejects, { topic: batch.topic, partition: batch.partition, group: o.group }),
-    );
-    for (const r of rejects) o.stats.dlq[r.reason]++;
+    const source = { topic: batch.topic, partition: batch.partition, group: o.group };
+    // each request on its own: one the broker has taken is not sent again when a later one is retried
+    for (const request of dlqRequests(rs, source, Date.now()))
+      await retrying(ref('dead-letter send', request.length), o.stats, p, halt, log, () =>
+        sendDlqRequest(o.dlq, request),
+      );
+    for (const r of rs) o.stats.dlq[r.reason]++;
     o.stats.timeMs.dlq += performance.now() - t1;
-  }
+  };
+
+  if (rejects.length > 0) await deadLetter(rejects);
   if (rows.length > 0) {
     const w = await retrying(ref('batch', rows.length), o.stats, p, halt, log, () => writeRows(o.pool, rows));
-    o.stats.recordWrite(w.rows, w.inserted, w.dbMs);
+    o.stats.recordWrite(w);
+    if (w.conflicts.length > 0) {
+      const byOffset = new Map(chunk.map((m) => [m.offset, m]));
+      await deadLetter(w.conflicts.map((c) => conflictReject(c, byOffset.get(c.row.origin!.offset)!)));
+    }
   }
 }
 

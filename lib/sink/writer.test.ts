@@ -1,12 +1,14 @@
 // The write path on the real database: idempotent upserts and aggregates that count each row once.
 import { describe, expect, test } from 'bun:test';
 import type { RowDataPacket } from 'mysql2/promise';
+import { transaction } from '../fixtures/transaction.ts';
 import { TransactionGenerator } from '../generator/index.ts';
+import type { Transaction } from '../schema.ts';
 import { config } from '../config.ts';
 import { useScratchDatabase } from '../testing/database.ts';
 import { useEngines } from '../testing/engines.ts';
 import { auditAggregates, auditRows } from './audit.ts';
-import type { SinkRow } from './rows.ts';
+import { type SinkRow, payloadSha256 } from './rows.ts';
 import { writeRows } from './writer.ts';
 
 useEngines('db');
@@ -82,5 +84,127 @@ describe('writing a batch', () => {
     expect(results.reduce((s, r) => s + r.inserted, 0)).toBe(1000);
     expect(await auditRows(scratch.db().pool)).toEqual({ rows_total: 2100, distinct_ids: 2100 });
     expect((await auditAggregates(scratch.db().pool)).mismatches).toEqual([]);
+  });
+});
+
+const asRow = (tx: Transaction, offset = 0): SinkRow => ({
+  tx,
+  origin: { partition: 1, offset: String(offset), timestampMs: Date.now() },
+});
+
+/** Reads as text, so nothing passes through a double. */
+async function exact(sql: string): Promise<string[]> {
+  const [rows] = await scratch.db().pool.query<RowDataPacket[]>(sql);
+  return rows.map((r) => String(r.v));
+}
+
+describe('when sums pass 2^53', () => {
+  const big = () =>
+    transaction({
+      timestamp: '2026-03-01T08:15:00.000Z',
+      customer_id: 'cust_253',
+      merchant_id: 'merch_253',
+      amount: 9_007_199_254_740_001,
+      commission_amount: 0,
+      vat_amount: 0,
+      total_amount: 9_007_199_254_740_001,
+    });
+
+  test('every aggregate table holds the exact sum, as GROUP BY does', async () => {
+    await writeRows(
+      scratch.db().pool,
+      [big(), big(), big()].map((tx, i) => asRow(tx, i)),
+    );
+    expect({
+      minute: await exact(
+        "SELECT CAST(approved_amount AS CHAR) AS v FROM agg_minute WHERE bucket = '2026-03-01 08:15:00'",
+      ),
+      category: await exact(
+        "SELECT CAST(approved_amount AS CHAR) AS v FROM agg_category_hour WHERE bucket = '2026-03-01 08:00:00'",
+      ),
+      merchant: await exact(
+        "SELECT CAST(approved_amount AS CHAR) AS v FROM agg_merchant_hour WHERE merchant_id = 'merch_253'",
+      ),
+    }).toEqual({ minute: ['27021597764220003'], category: ['27021597764220003'], merchant: ['27021597764220003'] });
+    expect((await auditAggregates(scratch.db().pool)).mismatches).toEqual([]);
+  });
+
+  test('the audit notices a bucket that is off by one there', async () => {
+    const pool = scratch.db().pool;
+    await pool.query(
+      "UPDATE agg_minute SET approved_amount = approved_amount + 1 WHERE bucket = '2026-03-01 08:15:00'",
+    );
+    try {
+      expect((await auditAggregates(pool)).mismatches).toEqual([
+        {
+          table: 'agg_minute',
+          key: '2026-03-01 08:15:00',
+          expected: '3/3/27021597764220003/0',
+          actual: '3/3/27021597764220004/0',
+        },
+      ]);
+    } finally {
+      await pool.query(
+        "UPDATE agg_minute SET approved_amount = approved_amount - 1 WHERE bucket = '2026-03-01 08:15:00'",
+      );
+    }
+  });
+});
+
+describe('a transaction id used a second time', () => {
+  const stored = async (id: string) => {
+    const [rows] = await scratch
+      .db()
+      .pool.query<RowDataPacket[]>('SELECT customer_id, amount FROM transactions WHERE transaction_id = ?', [id]);
+    return rows.map((r) => ({ customer_id: String(r.customer_id), amount: Number(r.amount) }));
+  };
+
+  test('by another customer: the first is kept, the second is a conflict and is stored nowhere', async () => {
+    const first = transaction({ customer_id: 'cust_901' });
+    const other = { ...first, customer_id: 'cust_902' };
+    expect(await writeRows(scratch.db().pool, [asRow(first)])).toMatchObject({ inserted: 1, conflicts: [] });
+    const second = asRow(other, 1);
+    const w = await writeRows(scratch.db().pool, [second]);
+    expect(w).toMatchObject({ rows: 1, inserted: 0, duplicates: 0 });
+    expect(w.conflicts).toEqual([
+      {
+        row: second,
+        payload_sha256: payloadSha256(other),
+        stored: { customer_id: 'cust_901', payload_sha256: payloadSha256(first) },
+      },
+    ]);
+    expect(await stored(first.transaction_id)).toEqual([{ customer_id: 'cust_901', amount: first.amount }]);
+    expect((await auditAggregates(scratch.db().pool)).mismatches).toEqual([]);
+  });
+
+  test('by the same customer with another amount: first write wins, the other is a conflict with both hashes', async () => {
+    const first = transaction({ customer_id: 'cust_903', amount: 10_000 });
+    const changed = transaction({ transaction_id: first.transaction_id, customer_id: 'cust_903', amount: 99_000 });
+    await writeRows(scratch.db().pool, [asRow(first)]);
+    const w = await writeRows(scratch.db().pool, [asRow(changed, 1)]);
+    expect(w).toMatchObject({ inserted: 0, duplicates: 0 });
+    expect(w.conflicts.map((c) => [c.payload_sha256, c.stored.payload_sha256])).toEqual([
+      [payloadSha256(changed), payloadSha256(first)],
+    ]);
+    expect(await stored(first.transaction_id)).toEqual([{ customer_id: 'cust_903', amount: 10_000 }]);
+  });
+
+  test('with the same payload is a redelivery: a silent duplicate', async () => {
+    const tx = transaction({ customer_id: 'cust_904' });
+    await writeRows(scratch.db().pool, [asRow(tx)]);
+    expect(await writeRows(scratch.db().pool, [asRow(tx, 7)])).toMatchObject({
+      inserted: 0,
+      duplicates: 1,
+      conflicts: [],
+    });
+  });
+
+  test('twice in one batch with different payloads: the first is stored, the second is a conflict', async () => {
+    const a = transaction({ customer_id: 'cust_905' });
+    const b = { ...a, customer_id: 'cust_906' };
+    const w = await writeRows(scratch.db().pool, [asRow(a), asRow(b, 1), asRow(a, 2)]);
+    expect(w).toMatchObject({ rows: 3, inserted: 1, duplicates: 1 });
+    expect(w.conflicts.map((c) => [c.row.tx.customer_id, c.stored.customer_id])).toEqual([['cust_906', 'cust_905']]);
+    expect(await stored(a.transaction_id)).toEqual([{ customer_id: 'cust_905', amount: a.amount }]);
   });
 });

@@ -1,13 +1,33 @@
-// Writes a batch of validated rows in one database transaction: the multi-row upsert, then the
-// aggregates of exactly the rows that were new. A batch delivered again (a crash before the offset
-// commit, a rebalance, a producer retry) inserts nothing and adds nothing, so rows and aggregates stay
-// exact under at-least-once delivery. Also correct when a COMMIT's outcome is unknown (the connection
-// died after sending it): the retry finds the rows stored under the earlier batch id and adds nothing.
+// Writes a batch of validated rows in one database transaction: first each transaction id is claimed
+// in `transaction_ids` (unique on the id alone, whoever the customer), then the rows whose ids this
+// write claimed go into `transactions`, then the aggregates of exactly the rows that were new.
+//
+// A batch delivered again (a crash before the offset commit, a rebalance, a producer retry) finds its
+// ids claimed with the same payload hash: it inserts nothing and adds nothing, so rows and aggregates
+// stay exact under at-least-once delivery. Also correct when a COMMIT's outcome is unknown (the
+// connection died after sending it): the retry finds the ids claimed under the earlier batch id.
+// An id claimed with another customer or another payload is a conflict: the first write wins, and the
+// conflict is returned (the sink sends it to the dead-letter topic) instead of being stored or dropped.
 import { randomInt } from 'node:crypto';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { aggregateDeltas, aggregateUpserts } from './aggregates.ts';
 import { sqlDatetime } from '../db/literals.ts';
-import { type SinkRow, primaryKeyMatch, uniqueSorted, upsertTransactionsSql } from './rows.ts';
+import { aggregateDeltas, aggregateUpserts } from './aggregates.ts';
+import {
+  type SinkRow,
+  byPrimaryKey,
+  claimIdsSql,
+  claimsSql,
+  firstOfEachId,
+  payloadSha256,
+  primaryKeyMatch,
+  upsertTransactionsSql,
+} from './rows.ts';
+
+/** Who holds a transaction id: its customer and payload hash (null for rows stored before claims existed). */
+export type Claim = { customer_id: string; payload_sha256: string | null };
+
+/** A row whose transaction id is held by another customer or another payload: not stored. */
+export type Conflict = { row: SinkRow; payload_sha256: string; stored: Claim };
 
 export type WriteResult = {
   /** stamped on every row this write inserted (transactions.ingest_batch) */
@@ -16,8 +36,10 @@ export type WriteResult = {
   rows: number;
   /** rows that were new and are now stored */
   inserted: number;
-  /** rows already stored (or repeated within the batch): left untouched, not counted again */
+  /** rows already stored with the same payload (or repeated within the batch): left untouched, not counted again */
   duplicates: number;
+  /** rows whose id is stored with another customer or payload: not stored, for the dead-letter topic */
+  conflicts: Conflict[];
   /** wall time of the database transaction, ms */
   dbMs: number;
 };
@@ -31,20 +53,67 @@ export async function writeRows(
   now: () => number = Date.now,
 ): Promise<WriteResult> {
   const batchId = newBatchId();
-  const unique = uniqueSorted(rows);
+  const first = firstOfEachId(rows);
+  const sha = new Map(rows.map((r) => [r, payloadSha256(r.tx)]));
   const t0 = performance.now();
   const conn = await pool.getConnection();
   let healthy = true;
   try {
     await conn.query('BEGIN');
-    const [res] = await conn.query<ResultSetHeader>(upsertTransactionsSql(unique, batchId, sqlDatetime(now())));
-    const inserted = res.affectedRows;
-    const fresh = inserted === unique.length ? unique : await insertedBy(conn, unique, batchId);
-    if (fresh.length !== inserted)
-      throw new Error(`sink: batch ${batchId} reported ${inserted} new rows but ${fresh.length} carry its id`);
+    // 1. claim the ids; those claimed before (by an earlier attempt of this batch or by anyone else) are read back
+    const [claim] = await conn.query<ResultSetHeader>(
+      claimIdsSql(
+        first.map((r) => ({ tx: r.tx, sha256: sha.get(r)! })),
+        batchId,
+      ),
+    );
+    const held: Held = claim.affectedRows === first.length ? new Map() : await claimsOf(conn, first);
+    const mine = first.filter((r) => (held.get(r.tx.transaction_id)?.batch ?? batchId) === batchId);
+    if (mine.length !== claim.affectedRows)
+      throw new Error(`sink: batch ${batchId} claimed ${claim.affectedRows} ids but ${mine.length} carry its id`);
+
+    // 2. the rows of the ids it claimed, sorted by primary key (the order their locks are taken in)
+    let fresh: SinkRow[] = [];
+    if (mine.length > 0) {
+      const sorted = [...mine].sort(byPrimaryKey);
+      const [res] = await conn.query<ResultSetHeader>(upsertTransactionsSql(sorted, batchId, sqlDatetime(now())));
+      // a row stored before claims existed is claimed now, but not inserted again
+      fresh = res.affectedRows === sorted.length ? sorted : await insertedBy(conn, sorted, batchId);
+      if (fresh.length !== res.affectedRows)
+        throw new Error(
+          `sink: batch ${batchId} reported ${res.affectedRows} new rows but ${fresh.length} carry its id`,
+        );
+    }
+
+    // 3. their aggregates
     for (const sql of aggregateUpserts(aggregateDeltas(fresh.map((r) => r.tx)))) await conn.query(sql);
     await conn.query('COMMIT');
-    return { batchId, rows: rows.length, inserted, duplicates: rows.length - inserted, dbMs: performance.now() - t0 };
+
+    // every other row is a duplicate of the id's holder (same customer and payload) or a conflict with it
+    const holder = new Map<string, Claim>(
+      first.map((r) => [
+        r.tx.transaction_id,
+        held.get(r.tx.transaction_id)?.claim ?? { customer_id: r.tx.customer_id, payload_sha256: sha.get(r)! },
+      ]),
+    );
+    const stored = new Set(mine);
+    const conflicts: Conflict[] = [];
+    for (const r of rows) {
+      if (stored.has(r)) continue;
+      const h = holder.get(r.tx.transaction_id)!;
+      const payload_sha256 = sha.get(r)!;
+      // a claim without a hash (a row stored before claims existed) can only be told apart by customer
+      const same = h.customer_id === r.tx.customer_id && (h.payload_sha256 ?? payload_sha256) === payload_sha256;
+      if (!same) conflicts.push({ row: r, payload_sha256, stored: h });
+    }
+    return {
+      batchId,
+      rows: rows.length,
+      inserted: fresh.length,
+      duplicates: rows.length - fresh.length - conflicts.length,
+      conflicts,
+      dbMs: performance.now() - t0,
+    };
   } catch (e) {
     await conn.query('ROLLBACK').catch(() => {
       healthy = false;
@@ -55,6 +124,25 @@ export async function writeRows(
     if (healthy) conn.release();
     else conn.destroy();
   }
+}
+
+type Held = Map<string, { batch: number; claim: Claim }>;
+
+/** The stored claims of these rows' ids, with the batch that made each. */
+async function claimsOf(conn: PoolConnection, rows: readonly SinkRow[]): Promise<Held> {
+  const [found] = await conn.query<RowDataPacket[]>(claimsSql(rows.map((r) => r.tx.transaction_id)));
+  return new Map(
+    found.map((f) => [
+      String(f.transaction_id),
+      {
+        batch: Number(f.ingest_batch),
+        claim: {
+          customer_id: String(f.customer_id),
+          payload_sha256: f.payload_sha256 === null ? null : String(f.payload_sha256),
+        },
+      },
+    ]),
+  );
 }
 
 /** The rows of `unique` that this write inserted: they carry its batch id (read inside the same transaction). */

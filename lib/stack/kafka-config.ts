@@ -8,8 +8,11 @@ export interface KafkaNode {
   dataDir: string;
 }
 
-export function serverProperties(n: KafkaNode): string {
-  const props: Record<string, string | number> = {
+export type Properties = Record<string, string | number>;
+
+/** The embedded node's settings (lib/stack/cluster.ts starts from them for the nodes of its clusters). */
+export function serverConfig(n: KafkaNode): Properties {
+  return {
     'process.roles': 'broker,controller',
     'node.id': 1,
     'controller.quorum.voters': `1@${n.host}:${n.controllerPort}`,
@@ -29,8 +32,19 @@ export function serverProperties(n: KafkaNode): string {
     'log.retention.hours': 168,
     'log.segment.bytes': 256 * 1024 * 1024,
   };
+}
+
+export function serverProperties(n: KafkaNode): string {
+  return renderProperties(
+    serverConfig(n),
+    'written by lib/stack/kafka.ts on every start; edit kafka-config.ts instead',
+  );
+}
+
+/** A server.properties file: a header comment, then one `key=value` a line. */
+export function renderProperties(props: Properties, header: string): string {
   const lines = Object.entries(props).map(([k, v]) => `${k}=${v}`);
-  return `# written by lib/stack/kafka.ts on every start; edit kafka-config.ts instead\n${lines.join('\n')}\n`;
+  return `# ${header}\n${lines.join('\n')}\n`;
 }
 
 /** The entries of a classpath file, as `mvn dependency:build-classpath` writes it. */

@@ -13,7 +13,8 @@ import { portAccepts, splitHostPort } from './pids.ts';
 import { javaMajor, requireTool, run, runStep } from './tools.ts';
 
 const POM = join(PROJECT_ROOT, 'lib/stack/kafka/pom.xml');
-const LOG4J = join(PROJECT_ROOT, 'lib/stack/kafka/log4j2.yaml');
+/** Kafka's logging: warnings, and the line that says the server started (lib/stack/cluster.ts uses it too). */
+export const LOG4J = join(PROJECT_ROOT, 'lib/stack/kafka/log4j2.yaml');
 const JAVA_HINT =
   'install Java 17 or newer (e.g. `apt-get install openjdk-17-jre-headless`), or set KAFKA_BROKERS=host:port to use your own Kafka';
 
@@ -40,7 +41,7 @@ export async function kafkaAnswers(brokers: string[]): Promise<boolean> {
   }
 }
 
-async function requireJava(): Promise<string> {
+export async function requireJava(): Promise<string> {
   const java = requireTool('java', JAVA_HINT);
   const r = await run(java, ['-version']);
   const major = javaMajor(r.stderr + r.stdout);

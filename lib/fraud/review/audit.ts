@@ -1,9 +1,11 @@
 // Did any activity run again after Temporal had recorded it as completed? The activity log (our
 // table) says which attempts ran and which finished their work; each workflow's history (the
-// server's) says which attempt it recorded as completed. Together they separate the two cases a
-// crash produces:
-// - an attempt cut off by the kill, or one that finished its work but died before reporting it: the
-//   server never saw it complete, so it runs again — at-least-once, and why every write is idempotent;
+// server's) says which attempt it recorded as completed. Together they separate the cases a crash
+// produces:
+// - an attempt cut off by the kill: it never finished, the server times it out and runs another;
+// - an attempt that finished its work but whose worker died before reporting it: the log says done,
+//   the server never recorded it, and another attempt follows (whether or not that one gets to
+//   finish) — at-least-once, and why every write is idempotent;
 // - an attempt after the one the server recorded as completed: must never happen (that is durability).
 import type { Client } from '@temporalio/client';
 
@@ -26,8 +28,9 @@ export type ActivityAudit = {
   unfinished: number;
   /** attempts that failed with an error (and were retried) */
   failed: number;
-  /** activities whose work finished in two attempts: the kill fell between finishing and reporting */
-  finished_twice: number;
+  /** activities with an attempt that finished its work, was not the one the server recorded as completed,
+   *  and was followed by another attempt: its worker died between finishing and reporting */
+  finished_unreported: number;
   /** attempts after the one the server recorded as completed: must be 0 */
   rerun_after_completion: number;
 };
@@ -40,9 +43,12 @@ const key = (workflowId: string, activityId: string) => `${workflowId}/${activit
 export function auditAttempts(rows: readonly AttemptRow[], completions: ServerCompletions): ActivityAudit {
   const byActivity = Map.groupBy(rows, (r) => key(r.workflow_id, r.activity_id));
   let rerun = 0;
+  let unreported = 0;
   for (const [k, attempts] of byActivity) {
     const completed = completions.get(k);
     if (completed !== undefined) rerun += attempts.filter((a) => a.attempt > completed).length;
+    const last = Math.max(...attempts.map((a) => a.attempt));
+    if (attempts.some((a) => a.finished && a.attempt !== completed && a.attempt < last)) unreported++;
   }
   return {
     attempts: rows.length,
@@ -50,7 +56,7 @@ export function auditAttempts(rows: readonly AttemptRow[], completions: ServerCo
     retried: [...byActivity.values()].filter((a) => a.length > 1).length,
     unfinished: rows.filter((r) => !r.finished && !r.failed).length,
     failed: rows.filter((r) => r.failed).length,
-    finished_twice: [...byActivity.values()].filter((a) => a.filter((r) => r.finished).length > 1).length,
+    finished_unreported: unreported,
     rerun_after_completion: rerun,
   };
 }

@@ -42,37 +42,93 @@ const input = () => {
   );
 };
 
+const target = (o: { maxInFlight: number; slotTimeoutMs?: number }) => ({
+  taskQueue: 'q',
+  workflowPrefix: 'review',
+  ...o,
+});
+
 describe('review launcher', () => {
   test('keeps at most maxInFlight reviews open: the next submit waits until one finishes', async () => {
     const { client, started, finish } = fakeClient();
-    const launcher = new ReviewLauncher(client, { taskQueue: 'q', workflowPrefix: 'review', maxInFlight: 2 });
+    const launcher = new ReviewLauncher(client, target({ maxInFlight: 2 }));
     const a = await launcher.submit(input());
     await launcher.submit(input());
     let third = false;
     const pending = launcher.submit(input()).then(() => (third = true));
     await Bun.sleep(0); // were the bound broken, the fake start would have resolved by now
-    expect([started.size, third, launcher.stats.waits]).toEqual([2, false, 1]);
+    expect({ started: started.size, third, waits: launcher.stats.waits }).toEqual({
+      started: 2,
+      third: false,
+      waits: 1,
+    });
     finish(a!.workflowId);
     await pending;
-    expect([started.size, launcher.stats.inFlight, launcher.stats.completed]).toEqual([3, 2, 1]);
+    const { inFlight, completed } = launcher.stats;
+    expect({ started: started.size, inFlight, completed }).toEqual({ started: 3, inFlight: 2, completed: 1 });
   });
 
   test('a transaction already under review counts as a duplicate and takes no slot', async () => {
     const { client } = fakeClient();
-    const launcher = new ReviewLauncher(client, { taskQueue: 'q', workflowPrefix: 'review', maxInFlight: 2 });
+    const launcher = new ReviewLauncher(client, target({ maxInFlight: 2 }));
     const same = input();
     expect((await launcher.submit(same))?.started).toBe(true);
     expect((await launcher.submit(same))?.started).toBe(false);
     expect(launcher.stats).toMatchObject({ started: 1, duplicates: 1, inFlight: 1 });
   });
 
-  test('stops waiting for a slot when the consumer is stopping', async () => {
-    const { client } = fakeClient();
-    const launcher = new ReviewLauncher(client, { taskQueue: 'q', workflowPrefix: 'review', maxInFlight: 1 });
-    await launcher.submit(input());
-    const ac = new AbortController();
-    const waiting = launcher.submit(input(), undefined, ac.signal);
-    ac.abort();
-    expect(await waiting).toBeUndefined();
+  describe('when every slot stays taken, the wait for one still ends', () => {
+    test('when the consumer is stopping (its signal)', async () => {
+      const { client } = fakeClient();
+      const launcher = new ReviewLauncher(client, target({ maxInFlight: 1 }));
+      await launcher.submit(input());
+      const ac = new AbortController();
+      const waiting = launcher.submit(input(), { signal: ac.signal });
+      ac.abort();
+      expect(await waiting).toBeUndefined();
+    });
+
+    test('when the consumer is leaving the group (kafkajs isRunning() false), within a second', async () => {
+      const { client } = fakeClient();
+      const launcher = new ReviewLauncher(client, target({ maxInFlight: 1 }));
+      await launcher.submit(input());
+      let running = true;
+      const t0 = performance.now();
+      const waiting = launcher.submit(input(), { stopping: () => !running });
+      setTimeout(() => (running = false), 50);
+      expect(await waiting).toBeUndefined();
+      expect(performance.now() - t0).toBeLessThan(1_500);
+    });
+
+    test('when told the worker is gone: the waiting submit and every later one start nothing', async () => {
+      const { client, started } = fakeClient();
+      const launcher = new ReviewLauncher(client, target({ maxInFlight: 1 }));
+      await launcher.submit(input());
+      const waiting = launcher.submit(input());
+      await Bun.sleep(0);
+      launcher.close('the review worker died');
+      expect(await waiting).toBeUndefined();
+      expect(await launcher.submit(input())).toBeUndefined();
+      expect({ started: started.size, open: launcher.openReviews().length, closed: launcher.closed }).toEqual({
+        started: 1,
+        open: 1,
+        closed: 'the review worker died',
+      });
+    });
+
+    test('after slotTimeoutMs, counted as timed out', async () => {
+      const { client } = fakeClient();
+      const launcher = new ReviewLauncher(client, target({ maxInFlight: 1, slotTimeoutMs: 200 }));
+      await launcher.submit(input());
+      const t0 = performance.now();
+      expect(await launcher.submit(input())).toBeUndefined();
+      const ms = performance.now() - t0;
+      expect({ waited200ms: ms >= 190 && ms < 1_000, ...launcher.stats }).toMatchObject({
+        waited200ms: true,
+        waits: 1,
+        timedOut: 1,
+        started: 1,
+      });
+    });
   });
 });

@@ -6,6 +6,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import type { Config } from '../../config.ts';
 import { drainTopic } from '../../drain.ts';
 import { createKafka, createProducer, waitForTopic, withAdmin } from '../../kafka.ts';
+import { PartitionCounts } from '../../send.ts';
 import { isolated } from '../../testing/isolation.ts';
 import { ensureDatabase, openDb } from '../../db/connect.ts';
 import { migrate } from '../../db/migrate.ts';
@@ -22,6 +23,7 @@ import type { Pool } from 'mysql2/promise';
 import { VerdictStore } from './sql/verdicts.ts';
 import { connectWorker, createReviewWorker, installRuntime, reviewWorkflowBundle } from './worker.ts';
 import { transaction } from '../../fixtures/transaction.ts';
+import { type Child, spawnChild } from '../../child.ts';
 
 export type FraudTestEnv = {
   /** the names, as environment variables (for `worker-main.ts` in a child process) */
@@ -114,7 +116,7 @@ export async function startTestWorker(t: FraudTestEnv, deps: Partial<ActivityDep
     activities: createActivities({
       history: new SqlHistoryReader(t.pool, t.config.fraud.tables.history),
       verdicts: t.verdicts,
-      publisher: kafkaVerdictPublisher(t.producer, t.config.topics.verdicts),
+      publisher: kafkaVerdictPublisher(t.producer, new PartitionCounts(t.kafka), t.config.topics.verdicts),
       attempts: t.attempts,
       ...deps,
     }),
@@ -150,3 +152,15 @@ export function flagged(
 }
 
 export const hit = (rule: RuleHit['rule'], score: number): RuleHit => ({ rule, score, reason: `${rule} (test)` });
+
+/** A review worker child process whose `activityType` stops `after` its work is logged as done (before
+ * reporting it) or `during` its work (logged as started, never done): SIGKILL it there. */
+export function spawnStallingWorker(t: FraudTestEnv, activityType: string, when: 'after' | 'during'): Child {
+  return spawnChild({
+    name: `stalling fraud worker (${activityType} ${when})`,
+    main: 'lib/fraud/review/stalling-worker-main.ts',
+    args: [activityType, when],
+    env: t.env,
+    readyTimeoutMs: 60_000,
+  });
+}

@@ -133,7 +133,7 @@ describe('review workflow', () => {
       retried: 1,
       unfinished: 0,
       failed: 2,
-      finished_twice: 0,
+      finished_unreported: 0,
       rerun_after_completion: 0,
     });
   });

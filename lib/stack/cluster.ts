@@ -1,0 +1,298 @@
+// A Kafka cluster of its own for a test or a lab (lab 09): N KRaft nodes, each a combined broker and
+// controller with its own free ports and data under a temp dir, the embedded broker's jars, logging and
+// settings, replicated (RF = min(3, N), min.insync.replicas = min(2, N)). Not the embedded single broker:
+// nothing here touches .stack/kafka or port 9092. The owner kills, restarts and stops brokers; brokers
+// left behind by an owner that died are killed at the next start.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { config } from '../config.ts';
+import { StackError } from '../errors.ts';
+import { waitFor, waitUntil } from '../wait.ts';
+import { LOG4J, kafkaClasspath, requireJava } from './kafka.ts';
+import { type Properties, renderProperties, serverConfig } from './kafka-config.ts';
+import { isAlive, parsePid, spawnDetached } from './pids.ts';
+import { runStep } from './tools.ts';
+
+const HOST = '127.0.0.1';
+/** in every broker's command line, so an orphan can be told from someone else's Kafka */
+const OWNER = '-Dtxlab.cluster.owner=';
+
+export type ClusterOptions = {
+  /** per broker, -Xms and -Xmx (default 512) */
+  heapMb?: number;
+  /** server.properties entries over the defaults, e.g. a shorter `broker.session.timeout.ms` */
+  properties?: Properties;
+  /** the cluster's folder (default: a new one under the OS temp dir), removed by stop() */
+  dir?: string;
+  startTimeoutMs?: number;
+  note?: (line: string) => void;
+};
+
+export type ClusterNode = {
+  id: number;
+  /** host:port of its broker listener */
+  address: string;
+  controllerPort: number;
+  dataDir: string;
+  logFile: string;
+  /** its process, while it runs */
+  pid: number | undefined;
+};
+
+export type PartitionState = { partition: number; leader: number; replicas: number[]; isr: number[] };
+
+export interface KafkaCluster {
+  readonly dir: string;
+  readonly nodes: readonly ClusterNode[];
+  /** every node's address, comma-separated: what a client's bootstrap.servers takes */
+  readonly bootstrap: string;
+  /** the addresses of the nodes that run now */
+  brokers(): string[];
+  /** SIGKILL: a crash, nothing flushed or handed over; resolves once the process is gone */
+  kill(id: number): Promise<void>;
+  /** starts a stopped node on its data again; resolves once the cluster lists it as a broker */
+  restart(id: number): Promise<void>;
+  /** the topic's partitions as the metadata of a running node has them (leader -1: none) */
+  describe(topic: string): Promise<PartitionState[]>;
+  leaderOf(topic: string, partition: number): Promise<number>;
+  /** SIGTERM to every node, SIGKILL after `graceMs` (0: at once), then removes the dir unless `keep` */
+  stop(o?: { graceMs?: number; keep?: boolean }): Promise<void>;
+}
+
+/** Starts an `n`-node cluster and resolves once every node is a broker of it (~13 s for 3 on 2 cores). */
+export async function startCluster(n: number, o: ClusterOptions = {}): Promise<KafkaCluster> {
+  if (!Number.isInteger(n) || n < 1) throw new StackError(`cluster: need 1 or more nodes, got ${n}`);
+  const note = o.note ?? (() => {});
+  killOrphans(note);
+  const java = await requireJava();
+  const cp = await kafkaClasspath(config(), note);
+  const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'txlab-cluster-'));
+  const ports = await freePorts(2 * n);
+  const nodes: ClusterNode[] = Array.from({ length: n }, (_, i) => ({
+    id: i + 1,
+    address: `${HOST}:${ports[i]}`,
+    controllerPort: ports[n + i]!,
+    dataDir: join(dir, `node-${i + 1}`, 'data'),
+    logFile: join(dir, `node-${i + 1}`, 'kafka.log'),
+    pid: undefined,
+  }));
+  const voters = nodes.map((x) => `${x.id}@${HOST}:${x.controllerPort}`).join(',');
+  const propsFile = (x: ClusterNode) => join(dir, `node-${x.id}`, 'server.properties');
+  const rf = Math.min(3, n);
+  const minIsr = Math.min(2, n);
+  for (const x of nodes) {
+    mkdirSync(x.dataDir, { recursive: true });
+    const props: Properties = {
+      ...serverConfig({
+        host: HOST,
+        brokerPort: ports[x.id - 1]!,
+        controllerPort: x.controllerPort,
+        dataDir: x.dataDir,
+      }),
+      'node.id': x.id,
+      'controller.quorum.voters': voters,
+      'default.replication.factor': rf,
+      'min.insync.replicas': minIsr,
+      'offsets.topic.replication.factor': rf,
+      'transaction.state.log.replication.factor': rf,
+      'transaction.state.log.min.isr': minIsr,
+      'share.coordinator.state.topic.replication.factor': rf,
+      'share.coordinator.state.topic.min.isr': minIsr,
+      'log.segment.bytes': 64 * 1024 * 1024,
+      ...o.properties,
+    };
+    writeFileSync(propsFile(x), renderProperties(props, `written by lib/stack/cluster.ts for node ${x.id} of ${n}`));
+  }
+
+  // 1. one cluster id, every node's storage formatted with it (static voters: no bootstrap step)
+  const clusterId = randomBytes(16).toString('base64url');
+  note(`cluster: formatting ${n} nodes in ${dir}`);
+  await Promise.all(
+    nodes.map((x) =>
+      runStep(
+        `formatting the storage of cluster node ${x.id}`,
+        java,
+        ['-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsFile(x)],
+        { logFile: x.logFile },
+      ),
+    ),
+  );
+
+  // 2. the brokers; the exit handler is the last resort when the owner exits without stop()
+  const heap = o.heapMb ?? 512;
+  const exits = new Map<number, () => string | undefined>();
+  const launch = (x: ClusterNode) => {
+    const args = [`-Xms${heap}m`, `-Xmx${heap}m`, `${OWNER}${process.pid}`, `-Dlog4j2.configurationFile=${LOG4J}`];
+    const p = spawnDetached(java, [...args, '-cp', cp, 'kafka.Kafka', propsFile(x)], x.logFile, dir);
+    x.pid = p.pid;
+    exits.set(x.id, p.exited);
+  };
+  const killAll = () => {
+    for (const x of nodes) if (x.pid !== undefined) signal(x.pid, 'SIGKILL');
+  };
+  process.on('exit', killAll);
+
+  const admin = async <T>(f: (a: ReturnType<Kafka['admin']>) => Promise<T>): Promise<T> => {
+    const a = new Kafka({
+      clientId: 'txlab-cluster',
+      brokers: running().map((x) => x.address),
+      logLevel: logLevel.NOTHING,
+      connectionTimeout: 1_000,
+      requestTimeout: 5_000,
+      retry: { retries: 2, initialRetryTime: 100 },
+    }).admin();
+    await a.connect();
+    try {
+      return await f(a);
+    } finally {
+      await a.disconnect().catch(() => {});
+    }
+  };
+  const running = () => nodes.filter((x) => x.pid !== undefined);
+  const node = (id: number) => {
+    const x = nodes.find((y) => y.id === id);
+    if (!x) throw new StackError(`cluster: no node ${id} (nodes are 1..${n})`);
+    return x;
+  };
+  /** why waiting is pointless: a node we started has exited */
+  const died = () => {
+    for (const x of running()) {
+      const how = exits.get(x.id)?.();
+      if (how) return `cluster node ${x.id} ${how}: ${lastLines(x.logFile)}`;
+    }
+    return undefined;
+  };
+  const listed = (ids: number[], timeoutMs: number, what: string) =>
+    waitUntil(
+      what,
+      () =>
+        admin(async (a) => {
+          const seen = new Set((await a.describeCluster()).brokers.map((b) => b.nodeId));
+          return ids.every((id) => seen.has(id));
+        }),
+      { timeoutMs, intervalMs: 250, abort: died },
+    );
+
+  const t0 = performance.now();
+  nodes.forEach(launch);
+  try {
+    await listed(
+      nodes.map((x) => x.id),
+      o.startTimeoutMs ?? 90_000,
+      `${n} cluster brokers`,
+    );
+  } catch (e) {
+    killAll();
+    process.off('exit', killAll);
+    throw e;
+  }
+  note(
+    `cluster: ${n} brokers up in ${((performance.now() - t0) / 1000).toFixed(1)} s at ${nodes.map((x) => x.address)}`,
+  );
+
+  const describe = (topic: string) =>
+    admin(async (a) => {
+      const meta = await a.fetchTopicMetadata({ topics: [topic] });
+      return (meta.topics[0]?.partitions ?? [])
+        .map((p) => ({ partition: p.partitionId, leader: p.leader, replicas: p.replicas, isr: p.isr }))
+        .sort((a, b) => a.partition - b.partition);
+    });
+
+  return {
+    dir,
+    nodes,
+    bootstrap: nodes.map((x) => x.address).join(','),
+    brokers: () => running().map((x) => x.address),
+    async kill(id) {
+      const x = node(id);
+      if (x.pid === undefined) return;
+      const pid = x.pid;
+      signal(pid, 'SIGKILL');
+      x.pid = undefined;
+      await waitFor(() => !isAlive(pid), { timeoutMs: 10_000, intervalMs: 20 });
+    },
+    async restart(id) {
+      const x = node(id);
+      if (x.pid !== undefined) throw new StackError(`cluster: node ${id} is running (pid ${x.pid}): kill it first`);
+      launch(x);
+      await listed([id], o.startTimeoutMs ?? 90_000, `cluster node ${id} to rejoin`);
+    },
+    describe,
+    async leaderOf(topic, partition) {
+      const p = (await describe(topic)).find((s) => s.partition === partition);
+      if (!p) throw new StackError(`cluster: ${topic} has no partition ${partition}`);
+      return p.leader;
+    },
+    async stop({ graceMs = 5_000, keep = false } = {}) {
+      const pids = running().map((x) => x.pid!);
+      for (const pid of pids) signal(pid, graceMs > 0 ? 'SIGTERM' : 'SIGKILL');
+      const gone = () => pids.every((pid) => !isAlive(pid));
+      if (!(await waitFor(gone, { timeoutMs: graceMs, intervalMs: 50 })).ok) {
+        for (const pid of pids) signal(pid, 'SIGKILL');
+        await waitFor(gone, { timeoutMs: 10_000, intervalMs: 20 });
+      }
+      for (const x of nodes) x.pid = undefined;
+      process.off('exit', killAll);
+      if (!keep) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** `count` distinct TCP ports free on 127.0.0.1 right now (held together, so none is handed out twice). */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+          const s = createServer();
+          s.once('error', reject);
+          s.listen(0, HOST, () => resolve(s));
+        }),
+    ),
+  );
+  const ports = servers.map((s) => (s.address() as { port: number }).port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
+}
+
+function signal(pid: number, sig: NodeJS.Signals) {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // already gone
+  }
+}
+
+function lastLines(file: string, n = 5): string {
+  try {
+    return readFileSync(file, 'utf8').trim().split('\n').slice(-n).join(' | ');
+  } catch {
+    return `(no log at ${file})`;
+  }
+}
+
+/** Kills the brokers of clusters whose owner process is gone (it crashed, or was killed, before stop()). */
+function killOrphans(note: (line: string) => void) {
+  for (const entry of readdirSync('/proc')) {
+    const pid = parsePid(entry);
+    if (pid === undefined) continue;
+    let cmdline: string;
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    const owner = cmdline
+      .split('\0')
+      .find((a) => a.startsWith(OWNER))
+      ?.slice(OWNER.length);
+    if (owner === undefined || isAlive(Number(owner))) continue;
+    note(`cluster: killing broker pid ${pid}, left behind by pid ${owner}`);
+    signal(pid, 'SIGKILL');
+  }
+}
