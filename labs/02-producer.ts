@@ -17,6 +17,7 @@ import { count, number, parseFlags, seconds } from '../lib/flags.ts';
 import { TransactionGenerator } from '../lib/generator/index.ts';
 import { createKafka, createProducer, ensureTopics, withAdmin } from '../lib/kafka.ts';
 import { runLab } from '../lib/lab.ts';
+import { serveMetrics } from '../lib/metrics.ts';
 import { DeliveryStats, produceAll, produceLive } from '../lib/produce.ts';
 import { PartitionCounts } from '../lib/send.ts';
 import { Lab02Result } from '../lib/results/lab02.ts';
@@ -52,6 +53,9 @@ const DAY_MS = 86_400_000;
 
 await runLab('lab 02', async ({ signal }) => {
   const args = parseFlags(flags);
+  // its producer's (and, in lab 05, the fraud consumer's) metrics, for Prometheus while it runs
+  const metrics = await serveMetrics({ job: 'lab02', instance: `lab02/${process.pid}` });
+  console.error(`lab 02: metrics on ${metrics.url}`);
   const runId = newRunId('02');
   const startedAt = new Date();
   const topics = { transactions: c.topics.transactions, labels: c.topics.labels };

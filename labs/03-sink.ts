@@ -25,6 +25,7 @@ import { describeMigration, migrate } from '../lib/db/migrate.ts';
 import { count, number, parseFlags, seconds } from '../lib/flags.ts';
 import { createKafka, createProducer, ensureTopics } from '../lib/kafka.ts';
 import { runLab } from '../lib/lab.ts';
+import { serveMetrics } from '../lib/metrics.ts';
 import { waitForCaughtUp } from '../lib/lag.ts';
 import { DeliveryStats, produceLive } from '../lib/produce.ts';
 import { PartitionCounts } from '../lib/send.ts';
@@ -78,6 +79,9 @@ const CATCH_UP = { timeoutMs: 90_000, intervalMs: 100 };
 
 await runLab('lab 03', async ({ signal }) => {
   const args = parseFlags(flags);
+  // its producer's (and, in lab 05, the fraud consumer's) metrics, for Prometheus while it runs
+  const metrics = await serveMetrics({ job: 'lab03', instance: `lab03/${process.pid}` });
+  console.error(`lab 03: metrics on ${metrics.url}`);
   const runId = newRunId('03');
   const startedAt = new Date();
   const seed = args.seed ?? Math.floor(Math.random() * 2 ** 31);

@@ -32,6 +32,7 @@ import { FRAUD_TUNING, tuning } from '../lib/fraud/detect/thresholds.ts';
 import { TransactionGenerator } from '../lib/generator/index.ts';
 import { createKafka, ensureTopics, withAdmin } from '../lib/kafka.ts';
 import { runLab } from '../lib/lab.ts';
+import { serveMetrics } from '../lib/metrics.ts';
 import { Lab05Result } from '../lib/results/lab05.ts';
 import { envelope, newRunId, writeResult } from '../lib/results/write.ts';
 import { ensureStack } from '../lib/stack/index.ts';
@@ -79,6 +80,9 @@ const flags = {
 
 await runLab('lab 05', async ({ signal }) => {
   const args = parseFlags(flags);
+  // its producer's (and, in lab 05, the fraud consumer's) metrics, for Prometheus while it runs
+  const metrics = await serveMetrics({ job: 'lab05', instance: `lab05/${process.pid}` });
+  console.error(`lab 05: metrics on ${metrics.url}`);
   const runId = newRunId('05');
   const startedAt = new Date();
   const episode = args.episode ?? 1 + Math.floor(Math.random() * 999);

@@ -7,7 +7,14 @@ import { resolve } from 'node:path';
 import type { Subprocess } from 'bun';
 import { PROJECT_ROOT } from './config.ts';
 
-export type ReadyMessage = { type: 'ready'; runtime: string; pid: number; detail: string };
+export type ReadyMessage = {
+  type: 'ready';
+  runtime: string;
+  pid: number;
+  detail: string;
+  /** the port of 127.0.0.1 where it serves Prometheus metrics on /metrics (lib/metrics.ts), if it does */
+  metricsPort?: number;
+};
 
 export type ChildOptions = {
   /** names it in errors, e.g. `sink-1` */
@@ -147,9 +154,10 @@ export function toParent(m: unknown): Promise<void> {
   return new Promise((resolve) => (process.send ? process.send(m, undefined, undefined, () => resolve()) : resolve()));
 }
 
-/** Tells the parent this process is ready (and prints it, for a person running it by hand). */
-export function announceReady(detail: string): Promise<void> {
-  const m: ReadyMessage = { type: 'ready', runtime: runtime(), pid: process.pid, detail };
-  console.error(`${detail} (pid ${m.pid}, ${m.runtime})`);
+/** Tells the parent this process is ready, and where its metrics are (and prints it, for a person running it by hand). */
+export function announceReady(detail: string, o: { metricsPort?: number } = {}): Promise<void> {
+  const m: ReadyMessage = { type: 'ready', runtime: runtime(), pid: process.pid, detail, ...o };
+  const metrics = m.metricsPort ? `, metrics on http://127.0.0.1:${m.metricsPort}/metrics` : '';
+  console.error(`${detail} (pid ${m.pid}, ${m.runtime}${metrics})`);
   return toParent(m);
 }

@@ -3,10 +3,12 @@
 // acknowledged records of a send that spans partitions), and a delivery report for every record: acked
 // or failed, by the outcome of its own partition's send, with the send→ack latency. The producer and
 // the partition counts are passed in, so tests and labs choose their settings and their cluster; the
-// pacing is real time, driven by the events' scheduled times.
+// pacing is real time, driven by the events' scheduled times. Each request is also counted in the
+// process's metrics (lib/produce-metrics.ts).
 import type { Message, Producer } from 'kafkajs';
 import type { Scheduled } from './generator/index.ts';
 import { partitionFor } from './partitioner.ts';
+import { recordSend } from './produce-metrics.ts';
 import { type Delivery, type PartitionCounts, byPartition, deliverEach } from './send.ts';
 import { sleep } from './wait.ts';
 
@@ -87,11 +89,13 @@ export async function sendBatch(
   const acked = new Set<Scheduled>();
   for (const d of events) {
     stats.record(d.items.length, d.ms, d.error);
+    recordSend(topics.transactions, d.items.length, d.ms, d.error);
     if (!d.error) for (const s of d.items) acked.add(s);
   }
   const labelFailed = new Set<Scheduled>();
   for (const d of labels) {
     stats.recordLabels(d.items.length, d.error);
+    recordSend(topics.labels, d.items.length, d.ms, d.error);
     if (d.error) for (const s of d.items) labelFailed.add(s);
   }
   return batch.filter((s) => acked.has(s)).map((s) => (labelFailed.has(s) ? { ...s, label: null } : s));

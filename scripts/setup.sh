@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Installs what txlab needs and is missing, and nothing else: OS packages (MariaDB, Java, Maven) through
+# Installs what txlab needs and is missing, and nothing else: OS packages (MariaDB, Java, Maven,
+# Prometheus and its MySQL exporter) through
 # apt when we may, the npm dependencies (Bun among them) through npm. Safe to run again: every step checks
-# first. Kafka's jars (Maven) and the Temporal CLI (go install) are fetched by `bun run stack up`, cached
-# in ~/.m2 and ~/go/bin.
+# first. Kafka's jars and the JMX exporter agent (Maven) and the Temporal CLI (go install) are fetched by
+# `bun run stack up`, cached in ~/.m2 and ~/go/bin. Debian's prometheus packages may start system services
+# (on 9090 and 9104): the stack never uses them, it runs its own on other ports under .stack/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,7 +32,12 @@ command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || need+=(mariadb-se
 [ -e /usr/lib/mysql/plugin/ha_spider.so ] || need+=(mariadb-plugin-spider)
 if ! java -version 2>&1 | grep -Eq 'version "(1[7-9]|[2-9][0-9])'; then need+=(openjdk-17-jre-headless); fi
 command -v mvn >/dev/null || need+=(maven)
+command -v prometheus >/dev/null && command -v promtool >/dev/null || need+=(prometheus)
+command -v prometheus-mysqld-exporter >/dev/null || need+=(prometheus-mysqld-exporter)
 if [ ${#need[@]} -gt 0 ]; then apt_install "${need[@]}"; fi
+for bin in prometheus promtool prometheus-mysqld-exporter; do
+  command -v "$bin" >/dev/null || die "\`$bin\` is still missing after installing its package: install it, then run this again"
+done
 
 # The Temporal dev server: on PATH, already built, or built from source with Go by `stack up`.
 if ! command -v temporal >/dev/null && [ ! -x "$(go env GOPATH 2>/dev/null || echo ~/go)/bin/temporal" ] && ! command -v go >/dev/null; then

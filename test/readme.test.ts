@@ -4,6 +4,11 @@ import { describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Env } from '../lib/config.ts';
+import '../lib/fraud/metrics.ts';
+import '../lib/fraud/review/metrics.ts';
+import { registry } from '../lib/metrics.ts';
+import '../lib/produce-metrics.ts';
+import '../lib/sink/metrics.ts';
 
 const ROOT = join(import.meta.dir, '..');
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -17,6 +22,20 @@ describe('the README', () => {
     );
     const listed = [...section.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]).sort();
     expect(listed).toEqual(Object.keys(Env.shape).sort());
+  });
+
+  test('lists every metric the stages define, and no other', () => {
+    const section = readme.slice(
+      readme.indexOf('## Metrics'),
+      readme.indexOf('\n## ', readme.indexOf('## Metrics') + 1),
+    );
+    const listed = [...section.matchAll(/^\| `(txlab_[a-z_]+)` \|/gm)].map((m) => m[1]).sort();
+    expect(listed).toEqual(
+      registry
+        .getMetricsAsArray()
+        .map((m) => m.name)
+        .sort(),
+    );
   });
 
   test('shows only package scripts that exist', () => {

@@ -4,6 +4,7 @@
 // (lib/send.ts), so a leader change mid-send cannot lose acknowledged records.
 import type { Producer } from 'kafkajs';
 import type { InputMessage } from '../../lib/fixtures/messages.ts';
+import { recordSend } from '../../lib/produce-metrics.ts';
 import { type PartitionCounts, sendEachPartition } from '../../lib/send.ts';
 import { describeError } from '../../lib/sink/retry.ts';
 
@@ -29,6 +30,7 @@ export async function sendStamped(
     })
       .then((outcomes) => {
         for (const o of outcomes) {
+          recordSend(topic, o.messages, o.ms, o.error);
           if (o.error) {
             result.failed += o.messages;
             result.errors.push(describeError(o.error));
@@ -38,6 +40,7 @@ export async function sendStamped(
       })
       .catch((e) => {
         // the partition count could not be read: nothing of this batch was sent
+        recordSend(topic, batch.length, 0, e as Error);
         result.failed += batch.length;
         result.errors.push(describeError(e));
       })

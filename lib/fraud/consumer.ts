@@ -3,9 +3,11 @@
 // committed only once the review has started (Temporal has it durably), so a crash redelivers at most
 // a few messages, whose reviews then turn out to exist already. Events older than `maxEventAgeMs`
 // (a replay, a backlog from yesterday) only warm the rules' state: nobody reviews last week's coffee.
+// It counts what it does in `ConsumerStats` and in the process's metrics (metrics.ts).
 import type { Consumer, EachBatchPayload } from 'kafkajs';
 import { decodeTransaction, type Transaction } from '../schema.ts';
 import type { Assessment, RiskEngine } from './detect/engine.ts';
+import { fraudMetrics } from './metrics.ts';
 import type { ReviewLauncher } from './review/launcher.ts';
 import { reviewInput } from './detect/policy.ts';
 import type { Policy } from './review/schemas.ts';
@@ -64,16 +66,21 @@ export async function runFraudConsumer(o: FraudConsumerOptions): Promise<Consume
           // counted and skipped, not dead-lettered again: the sink group reads the same topic and sends
           // each bad message to the DLQ once, with its reason (lab 03)
           stats.invalid++;
+          fraudMetrics.invalid.inc();
           resolveOffset(m.offset);
           continue;
         }
         const tx = decoded.value;
         const a = o.engine.assess(tx, batch.partition);
+        fraudMetrics.assessed.inc();
         let reviewed = false;
         if (a.risky) {
           stats.risky++;
-          if (now() - Date.parse(tx.timestamp) > o.maxEventAgeMs) stats.stale++;
-          else {
+          fraudMetrics.risky.inc();
+          if (now() - Date.parse(tx.timestamp) > o.maxEventAgeMs) {
+            stats.stale++;
+            fraudMetrics.stale.inc();
+          } else {
             const started = await o.launcher.submit(reviewInput(tx, a, o.policy, new Date(now())), {
               whileWaiting: heartbeat,
               signal: o.signal,
@@ -83,6 +90,7 @@ export async function runFraudConsumer(o: FraudConsumerOptions): Promise<Consume
             if (started === undefined) break;
             reviewed = true;
             stats.reviewed++;
+            fraudMetrics.reviewsStarted.inc();
           }
         }
         o.onAssessed?.(tx, a, reviewed);

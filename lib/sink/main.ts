@@ -1,7 +1,8 @@
 #!/usr/bin/env bun
 // One sink process: a member of the sink consumer group that stores `transactions` in the database
 // until SIGINT/SIGTERM. Start several to share the partitions. Lab 03 and the tests start it as a child
-// process (lib/sink/process.ts); it reports its counters to a parent over IPC when there is one.
+// process (lib/sink/process.ts); it reports its counters to a parent over IPC when there is one, and
+// serves them as Prometheus metrics on the port its ready message names (lib/metrics.ts).
 //   bun lib/sink/main.ts [--id sink-1] [--batch 1000] [--concurrency 3] [--group name]
 import { z } from 'zod';
 import { announceReady, toParent } from '../child.ts';
@@ -10,10 +11,12 @@ import { ensureDatabase, openDb } from '../db/connect.ts';
 import { describeMigration, migrate } from '../db/migrate.ts';
 import { count, parseFlags } from '../flags.ts';
 import { createKafka, createProducer } from '../kafka.ts';
+import { serveMetrics } from '../metrics.ts';
 import { PartitionCounts } from '../send.ts';
 import { runLab } from '../lab.ts';
 import { fmt } from '../terminal.ts';
 import { SinkCounters } from './counters.ts';
+import { sinkMetrics } from './metrics.ts';
 import { SINK_TUNING, runSink, sinkConsumerConfig } from './sink.ts';
 
 const c = config();
@@ -49,6 +52,7 @@ await runLab('sink', async ({ signal }) => {
   const args = parseFlags(flags);
   const say = (line: string) => console.error(`${args.id}: ${line}`);
   const stats = new SinkCounters(args.id);
+  const metrics = await serveMetrics({ job: 'sink', instance: `${args.id}/${process.pid}` });
 
   await ensureDatabase(c.db.url);
   const db = await openDb(c.db.url, args.concurrency + 1);
@@ -62,9 +66,10 @@ await runLab('sink', async ({ signal }) => {
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
       const mine = [...(e.payload.memberAssignment[c.topics.transactions] ?? [])].sort((a, b) => a - b);
       say(`joined group ${args.group}: partitions ${mine.join(',') || 'none'} of ${c.topics.transactions}`);
+      sinkMetrics.assignedPartitions.set(mine.length);
       void send({ type: 'joined', partitions: mine });
     });
-    await announceReady(`${args.id}: ready to join group ${args.group}`);
+    await announceReady(`${args.id}: ready to join group ${args.group}`, { metricsPort: metrics.port });
     // runSink's lines start `sink: `: name this sink instead
     const log = (line: string) => say(line.replace(/^sink: /, ''));
     await runSink({
@@ -85,6 +90,7 @@ await runLab('sink', async ({ signal }) => {
     await consumer.disconnect().catch((e) => say(`consumer disconnect: ${(e as Error).message}`));
     await dlq.disconnect().catch(() => {});
     await db.pool.end().catch(() => {});
+    await metrics.close();
     await send({ type: 'stats', final: true, snapshot: stats.snapshot(true) });
     const rejected = Object.values(stats.dlq).reduce((a, b) => a + b, 0);
     say(

@@ -13,6 +13,8 @@ export type SinkProcess = Omit<Child, 'ready' | 'name'> & {
   snapshot(): SinkSnapshot | undefined;
   /** the partitions it was assigned when it last joined the group */
   partitions(): number[];
+  /** where it serves its Prometheus metrics (known once ready) */
+  metricsUrl(): string | undefined;
 };
 
 export type SpawnSinkOptions = {
@@ -46,10 +48,14 @@ export function spawnSink(o: SpawnSinkOptions): SinkProcess {
       }
     },
   });
+  let metricsUrl: string | undefined;
   return {
     ...child,
     id: o.id,
-    ready: child.ready.then(() => undefined),
+    ready: child.ready.then((m) => {
+      if (m.metricsPort) metricsUrl = `http://127.0.0.1:${m.metricsPort}/metrics`;
+    }),
+    metricsUrl: () => metricsUrl,
     snapshot: () => latest,
     partitions: () => [...partitions],
   };

@@ -2,6 +2,8 @@
 // exactly N rows for N good messages, bad input in the dead-letter topic, redelivery absorbed, a
 // SIGKILL mid-run recovered, and two sinks sharing one group.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import type { RowDataPacket } from 'mysql2/promise';
 import type { Config } from '../config.ts';
@@ -28,6 +30,7 @@ import {
 } from '../fixtures/messages.ts';
 import { payloadSha256 } from './rows.ts';
 import { waitForCaughtUp } from '../lag.ts';
+import { scrapeMetrics, targetsDir } from '../metrics.ts';
 import { type SinkProcess, spawnSink } from './process.ts';
 
 useEngines('kafka', 'db');
@@ -104,6 +107,26 @@ function scenario(
   };
 }
 
+/** A sink process's metrics, read from its /metrics (the port its ready message named). */
+async function sinkMetricsOf(sink: SinkProcess) {
+  await sink.ready;
+  const m = await scrapeMetrics(sink.metricsUrl()!);
+  const reason = (r: string) => m.get(`txlab_sink_dead_letters_total{reason="${r}"}`);
+  return {
+    messages: m.get('txlab_sink_messages_total'),
+    rows_stored: m.get('txlab_sink_rows_stored_total'),
+    duplicates: m.get('txlab_sink_duplicates_total'),
+    dead_letters: {
+      oversized: reason('oversized'),
+      malformed_json: reason('malformed_json'),
+      schema_violation: reason('schema_violation'),
+      conflict: reason('conflict'),
+    },
+    retries: m.get('txlab_sink_retries_total'),
+    assigned_partitions: m.get('txlab_sink_assigned_partitions'),
+  };
+}
+
 describe('a sink', () => {
   const s = scenario('sink', 3000, 11);
   const bad = badMessages(s.txs[0]!, 3);
@@ -126,7 +149,26 @@ describe('a sink', () => {
     expect(dead.map((d) => [d.reason, d.value]).sort()).toEqual(bad.map((b) => [b.bad!, b.value]).sort());
     expect(new Set(dead.map((d) => d.offset)).size).toBe(bad.length);
 
+    // its metrics, scraped as Prometheus does, say what the audit and the DLQ say
+    const deadByReason = (reason: string) => dead.filter((d) => d.reason === reason).length;
+    expect(await sinkMetricsOf(sink)).toEqual({
+      messages: 3009,
+      rows_stored: (await auditRows(s.db().pool)).rows_total,
+      duplicates: 0,
+      dead_letters: {
+        oversized: deadByReason('oversized'),
+        malformed_json: deadByReason('malformed_json'),
+        schema_violation: deadByReason('schema_violation'),
+        conflict: deadByReason('conflict'),
+      },
+      retries: 0,
+      assigned_partitions: 4,
+    });
+    const targetFile = join(targetsDir(s.c.stackDir), `sink-${sink.pid}.json`);
+    expect(JSON.parse(readFileSync(targetFile, 'utf8'))[0].targets).toEqual([new URL(sink.metricsUrl()!).host]);
+
     expect(await sink.stop()).toBe(0);
+    expect(existsSync(targetFile)).toBe(false); // a clean exit takes its target away
     expect(sink.snapshot()).toMatchObject({
       messages: 3009,
       rows_inserted: 3000,
@@ -289,6 +331,11 @@ describe('deliveries that reuse a transaction id', () => {
     // the two came from different partitions (other keys): in either order
     const byValue = (a: { value: string }, b: { value: string }) => a.value.localeCompare(b.value);
     expect(dead.sort(byValue)).toEqual(expected.sort(byValue));
+    expect(await sinkMetricsOf(sink)).toMatchObject({
+      rows_stored: 20,
+      duplicates: 1,
+      dead_letters: { conflict: 2, oversized: 0, malformed_json: 0, schema_violation: 0 },
+    });
 
     expect(await sink.stop()).toBe(0);
     expect(sink.snapshot()).toMatchObject({

@@ -11,7 +11,8 @@
 // long as it takes, on the same chunk (a database or broker outage pauses the partition; nothing is
 // skipped); an error no retry can fix (bad SQL, a request the broker refuses for good) stops the sink
 // without committing past it, and says so. DLQ records and requests are size-bounded (dlq.ts), so
-// no input can make the broker refuse them.
+// no input can make the broker refuse them. What it does is counted twice over: in `stats` (its
+// parent reads them over IPC) and in the process's metrics (metrics.ts, scraped by Prometheus).
 import type { Consumer, EachBatchPayload } from 'kafkajs';
 import type { Pool } from 'mysql2/promise';
 import { sleep } from '../wait.ts';
@@ -19,6 +20,7 @@ import { chunks, classify, type InMessage, type Reject } from './decode.ts';
 import { type DeadLetters, conflictReject, dlqRequests, sendDlqRequest } from './dlq.ts';
 import { type BatchRef, FatalSinkError, backoffMs, describeError, isRetriable, retryLine } from './retry.ts';
 import type { SinkCounters } from './counters.ts';
+import { observeDeadLetter, observeWrite, sinkMetrics } from './metrics.ts';
 import { writeRows } from './writer.ts';
 
 /** Defaults for a sink's tuning knobs (lab 03 and the benchmark take them as flags). */
@@ -128,6 +130,7 @@ async function storeChunk(
   const { rows, rejects } = classify(chunk, batch.partition);
   o.stats.timeMs.decode += performance.now() - t0;
   o.stats.messages += chunk.length;
+  sinkMetrics.messages.inc(chunk.length);
   const ref = (what: string, n: number): BatchRef => ({
     what,
     rows: n,
@@ -144,7 +147,10 @@ async function storeChunk(
       await retrying(ref('dead-letter send', request.length), o.stats, p, halt, log, () =>
         sendDlqRequest(o.dlq, request),
       );
-    for (const r of rs) o.stats.dlq[r.reason]++;
+    for (const r of rs) {
+      o.stats.dlq[r.reason]++;
+      observeDeadLetter(r.reason);
+    }
     o.stats.timeMs.dlq += performance.now() - t1;
   };
 
@@ -152,6 +158,7 @@ async function storeChunk(
   if (rows.length > 0) {
     const w = await retrying(ref('batch', rows.length), o.stats, p, halt, log, () => writeRows(o.pool, rows));
     o.stats.recordWrite(w);
+    observeWrite(w);
     if (w.conflicts.length > 0) {
       const byOffset = new Map(chunk.map((m) => [m.offset, m]));
       await deadLetter(w.conflicts.map((c) => conflictReject(c, byOffset.get(c.row.origin!.offset)!)));
@@ -185,6 +192,7 @@ async function retrying<T>(
       const wait = backoffMs(retry);
       log(retryLine(b, e, retry, wait));
       stats.retries++;
+      sinkMetrics.retries.inc();
       await sleep(wait, halt);
       if (!p.isRunning() || p.isStale() || halt.aborted) throw new Stopped();
       // stay in the group while the database is away; a rebalance error goes to kafkajs, which rejoins
@@ -241,6 +249,7 @@ class Commits {
       try {
         await s.p.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset }] }] });
         this.stats.offsetsCommitted++;
+        sinkMetrics.offsetsCommitted.inc();
       } catch (e) {
         this.log(
           `sink: offset commit ${topic}[${partition}] @ ${offset} failed: ${describeError(e)} (its chunks will be replayed and skipped as duplicates)`,

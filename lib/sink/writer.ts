@@ -36,6 +36,8 @@ export type WriteResult = {
   rows: number;
   /** rows that were new and are now stored */
   inserted: number;
+  /** those rows (their event→row latency is measured, lib/sink/metrics.ts) */
+  insertedRows: SinkRow[];
   /** rows already stored with the same payload (or repeated within the batch): left untouched, not counted again */
   duplicates: number;
   /** rows whose id is stored with another customer or payload: not stored, for the dead-letter topic */
@@ -110,6 +112,7 @@ export async function writeRows(
       batchId,
       rows: rows.length,
       inserted: fresh.length,
+      insertedRows: fresh,
       duplicates: rows.length - fresh.length - conflicts.length,
       conflicts,
       dbMs: performance.now() - t0,

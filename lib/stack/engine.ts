@@ -1,7 +1,8 @@
-// What the stack needs to know about one engine (Kafka, MariaDB, Temporal) to start, probe and stop it.
+// What the stack needs to know about one engine (Kafka, MariaDB, Temporal, Prometheus and its exporters)
+// to start, probe and stop it.
 // Each engine file builds one of these from the config; lifecycle.ts does the rest the same way for all.
 
-export const ENGINE_NAMES = ['kafka', 'db', 'temporal'] as const;
+export const ENGINE_NAMES = ['kafka', 'db', 'temporal', 'prometheus', 'mysqld-exporter', 'lag-exporter'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 
 export interface Port {
@@ -25,8 +26,8 @@ export interface Engine {
   managed: boolean;
   /** what clients connect to, e.g. 127.0.0.1:9092 */
   endpoint: string;
-  /** the variable that points at an external instance */
-  envVar: string;
+  /** the variable that points at an external instance (none for the monitoring engines: always ours) */
+  envVar?: string;
   host: string;
   /** ports the engine binds, checked free before it starts */
   ports: Port[];

@@ -1,10 +1,12 @@
 // The embedded stack's programmatic face: labs and the test preload call ensureStack(), the CLI calls
-// all four. Engines are independent, so they start and stop in parallel.
+// all four. Engines are independent, so they start and stop in parallel (an exporter whose engine is
+// still starting reports it down until the engine answers).
 import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { type Config, config } from '../config.ts';
 import { StackError } from '../errors.ts';
 import { ENGINE_NAMES, type Engine, type EngineName } from './engine.ts';
 import { kafkaEngine } from './kafka.ts';
+import { lagExporterEngine } from './lag-exporter.ts';
 import {
   type State,
   type StopResult,
@@ -15,6 +17,8 @@ import {
   stopEngine,
 } from './lifecycle.ts';
 import { mariadbEngine } from './mariadb.ts';
+import { mysqldExporterEngine } from './mysqld-exporter.ts';
+import { prometheusEngine } from './prometheus.ts';
 import { downLine, upLine } from './lines.ts';
 import { temporalEngine } from './temporal.ts';
 
@@ -27,8 +31,17 @@ export interface StackOptions {
 }
 
 export function stackEngines(cfg: Config = config(), names: readonly EngineName[] = ENGINE_NAMES): Engine[] {
-  const all = { kafka: kafkaEngine, db: mariadbEngine, temporal: temporalEngine } as const;
-  return names.map((n) => all[n](cfg));
+  const all = {
+    kafka: kafkaEngine,
+    db: mariadbEngine,
+    temporal: temporalEngine,
+    prometheus: prometheusEngine,
+    'mysqld-exporter': mysqldExporterEngine,
+    'lag-exporter': lagExporterEngine,
+  } as const;
+  // the mysqld exporter logs in with the embedded MariaDB's exporter account: none for a database of your own
+  const wanted = names.filter((n) => n !== 'mysqld-exporter' || cfg.db.managed);
+  return wanted.map((n) => all[n](cfg));
 }
 
 const lineOf = (e: Engine) => ({ label: e.label, endpoint: e.endpoint, log: shortPath(e.logFile), links: e.links });

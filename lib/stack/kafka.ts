@@ -1,10 +1,12 @@
 // The embedded Kafka 4.x broker: jars from Maven Central through lib/stack/kafka/pom.xml (cached in ~/.m2,
-// the classpath cached beside the pom's hash), storage formatted on first start, one KRaft node.
+// the classpath cached beside the pom's hash), storage formatted on first start, one KRaft node, and
+// Prometheus' JMX exporter as a java agent serving the broker's metrics (rules in kafka/jmx-exporter.yaml).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { type Config, EMBEDDED, PROJECT_ROOT } from '../config.ts';
+import { MONITORING } from '../monitoring/ports.ts';
 import '../kafkajs-warnings.ts';
 import type { Command, Engine } from './engine.ts';
 import { StackError } from '../errors.ts';
@@ -15,6 +17,9 @@ import { javaMajor, requireTool, run, runStep } from './tools.ts';
 const POM = join(PROJECT_ROOT, 'lib/stack/kafka/pom.xml');
 /** Kafka's logging: warnings, and the line that says the server started (lib/stack/cluster.ts uses it too). */
 export const LOG4J = join(PROJECT_ROOT, 'lib/stack/kafka/log4j2.yaml');
+/** The broker's metrics for Prometheus: which JMX beans, under which names (pinned, reviewed with the agent). */
+const JMX_RULES = join(PROJECT_ROOT, 'lib/stack/kafka/jmx-exporter.yaml');
+export const JMX_AGENT = 'io.prometheus.jmx:jmx_prometheus_javaagent:1.0.1';
 const JAVA_HINT =
   'install Java 17 or newer (e.g. `apt-get install openjdk-17-jre-headless`), or set KAFKA_BROKERS=host:port to use your own Kafka';
 
@@ -85,6 +90,27 @@ export function kafkaClasspath(
   return classpath(join(cfg.stackDir, 'kafka'), note);
 }
 
+/** The JMX exporter agent's jar, copied once from Maven (~/.m2) into the stack dir; a missing jar stops the start. */
+async function jmxAgent(dir: string, note: (line: string) => void): Promise<string> {
+  const [, artifact, version] = JMX_AGENT.split(':');
+  const jar = join(dir, `${artifact}-${version}.jar`);
+  if (existsSync(jar)) return jar;
+  const mvn = requireTool(
+    'mvn',
+    'install Maven (e.g. `apt-get install maven`) so the stack can fetch the JMX exporter agent',
+  );
+  note(`stack: resolving ${JMX_AGENT} with Maven (once)`);
+  await runStep(
+    `resolving the JMX exporter agent ${JMX_AGENT} with Maven (the broker does not start without its metrics)`,
+    mvn,
+    ['-q', '-B', '-f', POM, 'dependency:copy', `-Dartifact=${JMX_AGENT}`, `-DoutputDirectory=${dir}`],
+    { logFile: join(dir, 'setup.log') },
+  );
+  if (!existsSync(jar))
+    throw new StackError(`stack: Maven finished but ${jar} is missing: see ${join(dir, 'setup.log')}`);
+  return jar;
+}
+
 /** Formats the storage directory on first start only (KRaft needs a cluster id written before the server runs). */
 async function formatStorage(java: string, cp: string, dir: string, dataDir: string, props: string): Promise<void> {
   if (existsSync(join(dataDir, 'meta.properties'))) return;
@@ -117,6 +143,7 @@ export function kafkaEngine(cfg: Config): Engine {
     ports: [
       { port, what: 'Kafka broker', alternative: `set KAFKA_BROKERS=${host}:${port} to use that Kafka instead` },
       { port: EMBEDDED.kafkaControllerPort, what: 'Kafka controller' },
+      { port: MONITORING.kafkaJmxPort, what: "the Kafka broker's JMX exporter" },
     ],
     dir,
     logFile: join(dir, 'kafka.log'),
@@ -135,9 +162,19 @@ export function kafkaEngine(cfg: Config): Engine {
         serverProperties({ host, brokerPort: port, controllerPort: EMBEDDED.kafkaControllerPort, dataDir }),
       );
       await formatStorage(java, cp, dir, dataDir, props);
+      const agent = await jmxAgent(dir, note);
       return {
         cmd: java,
-        args: ['-Xms512m', '-Xmx1g', `-Dlog4j2.configurationFile=${LOG4J}`, '-cp', cp, 'kafka.Kafka', props],
+        args: [
+          '-Xms512m',
+          '-Xmx1g',
+          `-javaagent:${agent}=${MONITORING.host}:${MONITORING.kafkaJmxPort}:${JMX_RULES}`,
+          `-Dlog4j2.configurationFile=${LOG4J}`,
+          '-cp',
+          cp,
+          'kafka.Kafka',
+          props,
+        ],
       };
     },
   };

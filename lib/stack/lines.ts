@@ -4,6 +4,8 @@ import type { StopResult, UpResult } from './lifecycle.ts';
 import { seconds } from '../wait.ts';
 
 const WIDTH = 10;
+/** The label in a column of WIDTH, and always two spaces after it (mysqld-exporter is longer). */
+const col = (label: string) => `${label.padEnd(WIDTH - 2)}  `;
 
 export interface EngineLine {
   label: string;
@@ -21,7 +23,7 @@ export function upLine(e: EngineLine, r: UpResult): string {
         ? `already running, pid ${r.pid}, log ${e.log}`
         : `external, answered in ${seconds(r.ms)}`;
   const links = e.links?.length ? `  ${e.links.join('  ')}` : '';
-  return `${e.label.padEnd(WIDTH)}up  ${e.endpoint}  (${detail})${links}`;
+  return `${col(e.label)}up  ${e.endpoint}  (${detail})${links}`;
 }
 
 export function downLine(label: string, r: { result: StopResult; pid?: number; ms: number }): string {
@@ -31,5 +33,5 @@ export function downLine(label: string, r: { result: StopResult; pid?: number; m
     stopped: `stopped  (pid ${r.pid}, ${seconds(r.ms)})`,
     killed: `killed  (pid ${r.pid} ignored SIGTERM for ${seconds(r.ms)})`,
   };
-  return `${label.padEnd(WIDTH)}${text[r.result]}`;
+  return `${col(label)}${text[r.result]}`;
 }

@@ -8,7 +8,7 @@ import type { Command, Engine } from './engine.ts';
 import { StackError } from '../errors.ts';
 import { type DbUrl, installDbArgs, mariadbdArgs, parseDbUrl } from './mariadb-config.ts';
 import { runStep, which } from './tools.ts';
-import { APP_USER, ensureCredentials } from '../db/credentials.ts';
+import { APP_USER, EXPORTER_USER, ensureCredentials } from '../db/credentials.ts';
 
 const INSTALL_HINT =
   'install MariaDB (e.g. `apt-get install mariadb-server`), or set DATABASE_URL=mysql://user@host:port/db to use your own database';
@@ -57,7 +57,8 @@ export async function dbAnswers(db: Omit<DbUrl, 'database'>, accessDenied = fals
  * Locks the embedded server down and lets the labs in: root gets its generated password (the first
  * time: a fresh install has none), anonymous and password-less accounts are dropped, and the app user
  * may do anything inside the `txlab…` databases (the tests' and benchmarks' are `txlab_<prefix>`) and
- * define Spider's remote servers (lab 04), nothing else. Idempotent: runs after every start.
+ * define Spider's remote servers (lab 04), nothing else; the exporter user (Prometheus' mysqld-exporter)
+ * may read the server's status and performance_schema, nothing else. Idempotent: runs after every start.
  */
 async function secure(db: DbUrl, stackDir: string): Promise<void> {
   const creds = ensureCredentials(stackDir);
@@ -78,6 +79,13 @@ async function secure(db: DbUrl, stackDir: string): Promise<void> {
       await c.query(`ALTER USER ${who} IDENTIFIED BY ${c.escape(creds.app)}`);
       await c.query(`GRANT ALL PRIVILEGES ON \`txlab%\`.* TO ${who}`);
       await c.query(`GRANT FEDERATED ADMIN ON *.* TO ${who}`);
+      const exporter = `${c.escape(EXPORTER_USER)}@${c.escape(host)}`;
+      await c.query(`CREATE USER IF NOT EXISTS ${exporter} IDENTIFIED BY ${c.escape(creds.exporter)}`);
+      await c.query(`ALTER USER ${exporter} IDENTIFIED BY ${c.escape(creds.exporter)} WITH MAX_USER_CONNECTIONS 3`);
+      // SHOW GLOBAL STATUS/VARIABLES need nothing; InnoDB's tables need PROCESS (no SLAVE MONITOR: the
+      // exporter runs with --no-collect.slave_status)
+      await c.query(`GRANT PROCESS, REPLICATION CLIENT ON *.* TO ${exporter}`);
+      await c.query(`GRANT SELECT ON performance_schema.* TO ${exporter}`);
     }
     await c.query(`CREATE DATABASE IF NOT EXISTS \`${db.database.replaceAll('`', '``')}\``);
   });

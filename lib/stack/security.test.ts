@@ -6,7 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { EMBEDDED, PROJECT_ROOT, config } from '../config.ts';
-import { APP_USER, credentialsFile, readCredentials } from '../db/credentials.ts';
+import { APP_USER, EXPORTER_USER, credentialsFile, readCredentials } from '../db/credentials.ts';
 import { useEngines } from '../testing/engines.ts';
 import { testPrefix } from '../testing/isolation.ts';
 
@@ -47,6 +47,18 @@ describe.skipIf(!config().db.managed)('the embedded MariaDB', () => {
       readUsers: await errnoOf(APP_USER, app, 'SELECT * FROM mysql.user'),
       grant: await errnoOf(APP_USER, app, `GRANT ALL ON *.* TO ${APP_USER}@'127.0.0.1'`),
     }).toEqual({ createMine: 0, dropMine: 0, createOther: 1044, readUsers: 1142, grant: 1045 });
+  });
+
+  test('lets the exporter read the server’s status and no data', async () => {
+    const { exporter } = readCredentials(config().stackDir)!;
+    expect({
+      noPassword: await errnoOf(EXPORTER_USER, ''),
+      status: await errnoOf(EXPORTER_USER, exporter!, 'SHOW GLOBAL STATUS'),
+      perfSchema: await errnoOf(EXPORTER_USER, exporter!, 'SELECT * FROM performance_schema.file_instances LIMIT 1'),
+      readUsers: await errnoOf(EXPORTER_USER, exporter!, 'SELECT * FROM mysql.user'),
+      readLabData: await errnoOf(EXPORTER_USER, exporter!, 'SELECT * FROM txlab.schema_migrations'),
+      createDb: await errnoOf(EXPORTER_USER, exporter!, `CREATE DATABASE txlab_${testPrefix('security')}`),
+    }).toEqual({ noPassword: 1045, status: 0, perfSchema: 0, readUsers: 1142, readLabData: 1142, createDb: 1044 });
   });
 
   test('keeps its credentials and its socket from other users of the machine', () => {

@@ -7,10 +7,11 @@ describe('startDevArgs', () => {
     host: '127.0.0.1',
     port: 7233,
     uiPort: 8233,
+    metricsPort: 8234,
     dbFile: '/s/temporal/temporal.db',
     namespace: 'default',
   };
-  test('runs the dev server on the given ports with a persistent SQLite file', () => {
+  test('runs the dev server on the given ports (metrics too) with a persistent SQLite file', () => {
     expect(startDevArgs(server)).toEqual([
       'server',
       'start-dev',
@@ -20,6 +21,8 @@ describe('startDevArgs', () => {
       '7233',
       '--ui-port',
       '8233',
+      '--metrics-port',
+      '8234',
       '--db-filename',
       '/s/temporal/temporal.db',
       '--log-level',

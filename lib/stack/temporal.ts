@@ -1,8 +1,10 @@
 // The Temporal dev server (`temporal server start-dev`): frontend, history, matching and the web UI in one
-// process, with its state in a SQLite file under the stack dir so workflows survive a restart.
+// process, with its state in a SQLite file under the stack dir so workflows survive a restart, and its
+// Prometheus metrics on a fixed local port.
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { type Config, EMBEDDED } from '../config.ts';
+import { MONITORING } from '../monitoring/ports.ts';
 import type { Command, Engine } from './engine.ts';
 import { portAccepts, splitHostPort } from './pids.ts';
 import { temporalCli } from './temporal-cli.ts';
@@ -11,6 +13,7 @@ export interface DevServer {
   host: string;
   port: number;
   uiPort: number;
+  metricsPort: number;
   dbFile: string;
   namespace: string;
 }
@@ -26,6 +29,8 @@ export function startDevArgs(s: DevServer): string[] {
     String(s.port),
     '--ui-port',
     String(s.uiPort),
+    '--metrics-port',
+    String(s.metricsPort),
     '--db-filename',
     s.dbFile,
     '--log-level',
@@ -73,6 +78,7 @@ export function temporalEngine(cfg: Config): Engine {
         alternative: `set TEMPORAL_ADDRESS=${host}:${port} to use that Temporal instead`,
       },
       { port: uiPort, what: 'Temporal web UI' },
+      { port: MONITORING.temporalMetricsPort, what: 'Temporal metrics' },
     ],
     dir,
     logFile: join(dir, 'temporal.log'),
@@ -85,7 +91,17 @@ export function temporalEngine(cfg: Config): Engine {
     ready: () => temporalAnswers(cfg.temporal.address, cfg.temporal.namespace),
     async prepare(note): Promise<Command> {
       const cli = await temporalCli(note, join(dir, 'build.log'));
-      return { cmd: cli, args: startDevArgs({ host, port, uiPort, dbFile, namespace: cfg.temporal.namespace }) };
+      return {
+        cmd: cli,
+        args: startDevArgs({
+          host,
+          port,
+          uiPort,
+          metricsPort: MONITORING.temporalMetricsPort,
+          dbFile,
+          namespace: cfg.temporal.namespace,
+        }),
+      };
     },
   };
 }

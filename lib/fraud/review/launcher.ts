@@ -9,6 +9,7 @@
 // returns undefined: the consumer leaves the message unresolved, to be read again.
 import type { Client } from '@temporalio/client';
 import { sleep, waitFor } from '../../wait.ts';
+import { fraudMetrics } from '../metrics.ts';
 import { type ReviewTarget, type StartResult, startReview } from './client.ts';
 import type { ReviewInput, Verdict } from './schemas.ts';
 
@@ -119,6 +120,7 @@ export class ReviewLauncher {
   private follow(workflowId: string) {
     this.open.add(workflowId);
     this.stats.inFlight = this.open.size;
+    fraudMetrics.reviewsInFlight.inc();
     this.client.workflow
       .getHandle(workflowId)
       .result()
@@ -133,6 +135,7 @@ export class ReviewLauncher {
         },
       )
       .finally(() => {
+        fraudMetrics.reviewsInFlight.dec();
         this.open.delete(workflowId);
         this.stats.inFlight = this.open.size;
         this.wakeAll();

@@ -15,10 +15,30 @@ import type { ReviewActivities } from './activities.ts';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows.ts', import.meta.url));
 
-/** Quieter SDK logs (warnings and errors only); must run before the first connection. Idempotent. */
-export function installRuntime(level: 'WARN' | 'INFO' | 'ERROR' = 'WARN'): void {
+/**
+ * Quieter SDK logs (warnings and errors only), and with `prometheusPort` the SDK's own metrics served on
+ * `http://127.0.0.1:<port>/metrics` (prefixed `temporal_`, with `_total` and unit suffixes, in seconds);
+ * must run before the first connection. Idempotent: a second call changes nothing.
+ */
+export function installRuntime(level: 'WARN' | 'INFO' | 'ERROR' = 'WARN', o: { prometheusPort?: number } = {}): void {
   try {
-    Runtime.install({ logger: new DefaultLogger(level) });
+    Runtime.install({
+      logger: new DefaultLogger(level),
+      ...(o.prometheusPort
+        ? {
+            telemetryOptions: {
+              metrics: {
+                prometheus: {
+                  bindAddress: `127.0.0.1:${o.prometheusPort}`,
+                  countersTotalSuffix: true,
+                  unitSuffix: true,
+                  useSecondsForDurations: true,
+                },
+              },
+            },
+          }
+        : {}),
+    });
   } catch (e) {
     if (!/already (been )?installed|already instantiated/i.test((e as Error).message)) throw e;
   }
