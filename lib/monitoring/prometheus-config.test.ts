@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, which } from '../stack/tools.ts';
-import { prometheusConfig, type ScrapeTargets } from './prometheus-config.ts';
+import { PROJECT_ROOT } from '../config.ts';
+import { ALERT_RULES, prometheusConfig, type ScrapeTargets } from './prometheus-config.ts';
 
 const everything: ScrapeTargets = {
   targetsDir: '/s/prometheus/targets',
@@ -12,11 +13,16 @@ const everything: ScrapeTargets = {
   kafkaJmx: '127.0.0.1:9493',
   mysqld: '127.0.0.1:9491',
   temporal: '127.0.0.1:8234',
+  ruleFiles: ['/repo/grafana/alerts/txlab.rules.yml'],
 };
 
 type Job = { job_name: string; static_configs?: { targets: string[] }[]; file_sd_configs?: unknown[] };
 const parse = (t: ScrapeTargets) =>
-  Bun.YAML.parse(prometheusConfig(t)) as { global: Record<string, string>; scrape_configs: Job[] };
+  Bun.YAML.parse(prometheusConfig(t)) as {
+    global: Record<string, string>;
+    rule_files: string[];
+    scrape_configs: Job[];
+  };
 
 describe('prometheusConfig', () => {
   test('scrapes every 5 s', () => {
@@ -25,6 +31,10 @@ describe('prometheusConfig', () => {
       scrape_timeout: '4s',
       evaluation_interval: '5s',
     });
+  });
+
+  test('evaluates the alerting rules it is given', () => {
+    expect(parse(everything).rule_files).toEqual(['/repo/grafana/alerts/txlab.rules.yml']);
   });
 
   test('scrapes each exporter at its port, and every file in the targets folder', () => {
@@ -45,7 +55,7 @@ describe('prometheusConfig', () => {
   });
 
   test.skipIf(which('promtool') === undefined)(
-    'passes `promtool check config`, with a target file in place',
+    'passes `promtool check config`, with a target file and txlab’s rules in place',
     async () => {
       const dir = mkdtempSync(join(tmpdir(), 'txlab-prom-'));
       const targetsDir = join(dir, 'targets');
@@ -54,7 +64,10 @@ describe('prometheusConfig', () => {
         JSON.stringify([{ targets: ['127.0.0.1:40000'], labels: { job: 'sink', instance: 'sink-123' } }]),
       );
       const file = join(dir, 'prometheus.yml');
-      writeFileSync(file, prometheusConfig({ ...everything, targetsDir }));
+      writeFileSync(
+        file,
+        prometheusConfig({ ...everything, targetsDir, ruleFiles: [join(PROJECT_ROOT, ALERT_RULES)] }),
+      );
       const r = await run(which('promtool')!, ['check', 'config', file]);
       expect({ code: r.code, output: `${r.stdout}${r.stderr}` }).toEqual({
         code: 0,

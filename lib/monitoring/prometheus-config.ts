@@ -1,6 +1,7 @@
 // prometheus.yml for the embedded Prometheus, as a pure function of what runs: the pipeline's own
 // processes found through file_sd (one JSON file each in the targets folder), and the engines' exporters
-// at fixed local ports. Written by lib/stack/prometheus.ts on every start.
+// at fixed local ports, and the alerting rules of grafana/alerts/. Written by lib/stack/prometheus.ts on
+// every start.
 
 export interface ScrapeTargets {
   /** where the pipeline processes announce themselves (lib/monitoring/ports.ts `targetsDir`) */
@@ -11,7 +12,12 @@ export interface ScrapeTargets {
   kafkaJmx?: string;
   mysqld?: string;
   temporal?: string;
+  /** absolute paths of Prometheus rule files to evaluate (ALERT_RULES under the project root) */
+  ruleFiles: string[];
 }
+
+/** txlab's alerting rules, relative to the project root; the compose file's Prometheus mounts the same file. */
+export const ALERT_RULES = 'grafana/alerts/txlab.rules.yml';
 
 export const SCRAPE_INTERVAL_S = 5;
 export const FILE_SD_REFRESH_S = 5;
@@ -43,6 +49,7 @@ global:
   scrape_interval: ${SCRAPE_INTERVAL_S}s
   scrape_timeout: ${SCRAPE_INTERVAL_S - 1}s
   evaluation_interval: ${SCRAPE_INTERVAL_S}s
+rule_files: [${t.ruleFiles.map(quote).join(', ')}]
 scrape_configs:
 ${jobs.join('\n')}
 `;

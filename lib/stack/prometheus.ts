@@ -1,11 +1,12 @@
 // The embedded Prometheus (Debian's prometheus 2.42): its own config, data and port under the stack
 // dir, bound to loopback, scraping the engines' exporters and every pipeline process that announces
-// itself in the targets folder. A system Prometheus the package may have started (on 9090) is ignored.
+// itself in the targets folder, and evaluating txlab's alerting rules (grafana/alerts/). A system
+// Prometheus the package may have started (on 9090) is ignored.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Config } from '../config.ts';
+import { type Config, PROJECT_ROOT } from '../config.ts';
 import { targetsDir } from '../metrics.ts';
-import { prometheusConfig } from '../monitoring/prometheus-config.ts';
+import { ALERT_RULES, prometheusConfig } from '../monitoring/prometheus-config.ts';
 import { MONITORING } from '../monitoring/ports.ts';
 import type { Command, Engine } from './engine.ts';
 import { requireTool } from './tools.ts';
@@ -33,6 +34,7 @@ export function scrapeTargets(cfg: Config) {
     kafkaJmx: cfg.kafka.managed ? at(MONITORING.kafkaJmxPort) : undefined,
     mysqld: cfg.db.managed ? at(MONITORING.mysqldExporterPort) : undefined,
     temporal: cfg.temporal.managed ? at(MONITORING.temporalMetricsPort) : undefined,
+    ruleFiles: [join(PROJECT_ROOT, ALERT_RULES)],
   };
 }
 
