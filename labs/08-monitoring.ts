@@ -22,7 +22,7 @@ import { describeMigration, migrate } from '../lib/db/migrate.ts';
 import { count, number, parseFlags, seconds, UsageError } from '../lib/flags.ts';
 import { TransactionGenerator } from '../lib/generator/index.ts';
 import { createKafka, createProducer, ensureTopics } from '../lib/kafka.ts';
-import { groupLag, totalLag, waitForCaughtUp } from '../lib/lag.ts';
+import { waitForCaughtUp } from '../lib/lag.ts';
 import { runLab } from '../lib/lab.ts';
 import { serveMetrics } from '../lib/metrics.ts';
 import { MONITORING } from '../lib/monitoring/ports.ts';
@@ -31,17 +31,15 @@ import { seededRng } from '../lib/random.ts';
 import { Lab08Result } from '../lib/results/lab08.ts';
 import { newRunId, writeResult } from '../lib/results/write.ts';
 import { PartitionCounts } from '../lib/send.ts';
-import { type SinkProcess, spawnSink } from '../lib/sink/process.ts';
 import { ensureStack } from '../lib/stack/index.ts';
-import { fmt } from '../lib/terminal.ts';
 import { topicSpecs } from '../lib/topics.ts';
-import { sleep, waitFor, waitUntil } from '../lib/wait.ts';
 import { panelQueries, STEP_S } from './08-monitoring/panels.ts';
-import { instantQuery, rangeQuery } from './08-monitoring/prometheus.ts';
+import { SinkOutage } from './08-monitoring/outage.ts';
+import { startProgress } from './08-monitoring/progress.ts';
+import { readBack, settle } from './08-monitoring/readback.ts';
 import { buildResult, printSummary } from './08-monitoring/report.ts';
 import { rowsSince } from './08-monitoring/rows.ts';
-import { rateAt, schedule, varyingLoad } from './08-monitoring/schedule.ts';
-import { alertPoints, onClock } from './08-monitoring/timeline.ts';
+import { schedule, varyingLoad } from './08-monitoring/schedule.ts';
 
 const c = config();
 const flags = {
@@ -70,8 +68,6 @@ const flags = {
 
 const PROMETHEUS = `http://${MONITORING.host}:${MONITORING.prometheusPort}`;
 const DRAIN = { timeoutMs: 90_000, intervalMs: 200 };
-/** after the stream: the sink caught up, Prometheus reading lag 0 and the alert inactive */
-const SETTLE_MS = 120_000;
 
 await runLab('lab 08', async ({ signal }) => {
   const args = parseFlags(flags);
@@ -97,19 +93,8 @@ await runLab('lab 08', async ({ signal }) => {
   await ensureDatabase(c.db.url);
   const db = await openDb(c.db.url, 2);
   const producer = createProducer(kafka);
-  let sink: SinkProcess | undefined;
-  const startSink = async (id: string) => {
-    const s = spawnSink({ id, onLine: (line) => console.error(`  ${line}`) });
-    sink = s;
-    await s.ready;
-    await waitUntil(`${id} to join group ${group}`, () => s.partitions().length > 0, {
-      timeoutMs: 60_000,
-      signal,
-      abort: () => (s.running() ? undefined : `${id} exited`),
-    });
-    return s;
-  };
-  let progress: ReturnType<typeof setInterval> | undefined;
+  const sink = new SinkOutage(group, signal, say);
+  let stopProgress = () => {};
   try {
     await ensureTopics(admin, topicSpecs(c));
     say(`${db.server}: ${describeMigration(await migrate(db))}`);
@@ -120,102 +105,52 @@ await runLab('lab 08', async ({ signal }) => {
     }));
 
     // 2. one sink in the group
-    await startSink('sink-1');
-    say(`sink-1 joined ${group}: partitions ${sink?.partitions().join(', ')}`);
+    const first = await sink.start('sink-1');
+    say(`sink-1 joined ${group}: partitions ${first.partitions().join(', ')}`);
 
     // 3. the live stream with a varying load; the sink stopped for --down seconds and started again
     await producer.connect();
     const t0 = Date.now();
-    const at = () => (Date.now() - t0) / 1000;
     say(
       `seed ${seed}: ${plan.durationS} s at ${plan.rate}/s, ${plan.peak.rate}/s over [${plan.peak.fromS.toFixed(0)}, ${plan.peak.toS.toFixed(0)}) s; sink down over [${plan.sinkDown.fromS.toFixed(0)}, ${plan.sinkDown.toS.toFixed(0)}) s`,
     );
     const gen = new TransactionGenerator({ ...c.generator, peakFactor: 1, seed });
     const stream = varyingLoad(plan, t0, gen.stream(t0, plan.peak.rate), seededRng(seed ^ 0x08));
     const live = new DeliveryStats();
-    let sinkUp = true;
-    progress = setInterval(async () => {
-      const [lag, alert] = await Promise.all([
-        groupLag(admin, group, topic).then(totalLag, () => Number.NaN),
-        instantQuery(PROMETHEUS, queries.alert).then(
-          (s) => s.map((x) => x.labels.alertstate).join('+') || 'inactive',
-          () => '?',
-        ),
-      ]);
-      const t = at();
-      console.log(
-        `t=${t.toFixed(0).padStart(3)} s  rate ${String(rateAt(plan, t)).padStart(4)}/s  acked ${fmt(live.acked).padStart(7)}  lag ${fmt(lag).padStart(6)}  sink ${sinkUp ? 'up  ' : 'DOWN'}  ConsumerLagGrowing: ${alert}`,
-      );
-    }, 1000);
-    const sinkTimes: { stopped_at_s: number | null; restarted_at_s: number | null } = {
-      stopped_at_s: null,
-      restarted_at_s: null,
-    };
-    const outage = (async () => {
-      await sleep(plan.sinkDown.fromS * 1000 - (Date.now() - t0), signal);
-      if (signal.aborted) return;
-      sinkTimes.stopped_at_s = at();
-      sinkUp = false;
-      say(`stopping sink-1 (SIGTERM) for ${plan.sinkDown.toS - plan.sinkDown.fromS} s`);
-      await sink?.stop();
-      await sleep(plan.sinkDown.toS * 1000 - (Date.now() - t0), signal);
-      if (signal.aborted) return;
-      sinkTimes.restarted_at_s = at();
-      say('starting sink-2');
-      await startSink('sink-2');
-      sinkUp = true;
-    })();
-    await produceLive(
-      producer,
-      new PartitionCounts(kafka),
-      { transactions: topic, labels: c.topics.labels },
-      stream,
+    stopProgress = startProgress({
+      admin,
+      group,
+      topic,
+      prometheus: PROMETHEUS,
+      alertQuery: queries.alert,
+      plan,
+      t0Ms: t0,
       live,
-      { durationMs: plan.durationS * 1000, signal },
-    );
+      sinkUp: () => sink.up,
+    });
+    const outage = sink.play(plan, t0);
+    const topics = { transactions: topic, labels: c.topics.labels };
+    await produceLive(producer, new PartitionCounts(kafka), topics, stream, live, {
+      durationMs: plan.durationS * 1000,
+      signal,
+    });
     await outage;
 
     // 4. the sink drains the lag; Prometheus sees lag 0 and the alert resolves
     let drained = false;
     if (!signal.aborted) {
-      try {
-        await waitForCaughtUp(admin, group, topic, { ...DRAIN, signal });
-        drained = true;
-      } catch (e) {
-        console.error(`lab 08: ${(e as Error).message}`);
-      }
-    }
-    if (!signal.aborted) {
-      say('waiting for Prometheus to read lag 0 and the alert to resolve');
-      const settled = await waitFor(
-        async () => {
-          const [alert, lag] = await Promise.all([
-            instantQuery(PROMETHEUS, queries.alert),
-            instantQuery(PROMETHEUS, queries.lag),
-          ]);
-          const mine = lag.filter((s) => s.labels.topic === topic);
-          return alert.length === 0 && mine.length > 0 && mine.every((s) => s.points[0]?.[1] === 0);
-        },
-        { timeoutMs: SETTLE_MS, intervalMs: 1000, signal },
+      drained = await waitForCaughtUp(admin, group, topic, { ...DRAIN, signal }).then(
+        () => true,
+        (e) => (console.error(`lab 08: ${(e as Error).message}`), false),
       );
-      if (!settled.ok) console.error(`lab 08: the alert did not resolve, or the lag did not read 0: ${settled.reason}`);
-      else await sleep(STEP_S * 1000 + 1000, signal); // one step past the last active point
+      say('waiting for Prometheus to read lag 0 and the alert to resolve');
+      await settle(PROMETHEUS, queries, topic, signal);
     }
-    clearInterval(progress);
-    await sink?.stop();
+    stopProgress();
+    await sink.stop();
 
     // 5. read back what the dashboard showed over the run, and what was stored
-    const to = new Date();
-    const from = new Date(t0 - 2 * STEP_S * 1000);
-    const read = (q: string) => rangeQuery(PROMETHEUS, q, from, to, STEP_S);
-    const [acked, stored, lag, p99, dlq, alert] = await Promise.all([
-      read(queries.acked_per_s),
-      read(queries.stored_per_s),
-      read(queries.lag),
-      read(queries.event_to_row_p99_s),
-      read(queries.dlq_per_s),
-      read(queries.alert),
-    ]);
+    const shown = await readBack(PROMETHEUS, queries, topic, t0);
     const run = {
       runId,
       startedAt,
@@ -227,16 +162,8 @@ await runLab('lab 08', async ({ signal }) => {
       queries,
       produced: { acked: live.acked, failed: live.failed },
       rows: await rowsSince(db.pool, floors),
-      sink: sinkTimes,
-      endS: (to.getTime() - t0) / 1000,
-      series: {
-        acked_per_s: onClock(acked, t0, (l) => l.topic === topic),
-        stored_per_s: onClock(stored, t0),
-        lag: onClock(lag, t0, (l) => l.topic === topic),
-        event_to_row_p99_s: onClock(p99, t0),
-        dlq_per_s: onClock(dlq, t0),
-      },
-      alert: alertPoints(alert, t0),
+      sink: sink.times,
+      ...shown,
       drained,
       interrupted: signal.aborted,
     };
@@ -245,8 +172,8 @@ await runLab('lab 08', async ({ signal }) => {
     printSummary(run);
     say(`wrote ${writeResult(Lab08Result, buildResult(run))}`);
   } finally {
-    clearInterval(progress);
-    await sink?.stop();
+    stopProgress();
+    await sink.stop();
     await producer.disconnect().catch(() => {});
     await admin.disconnect().catch(() => {});
     await db.pool.end().catch(() => {});
