@@ -24,7 +24,9 @@ import { VerdictStore } from '../lib/fraud/review/sql/verdicts.ts';
 import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
 import { connectWorker, createReviewWorker, installRuntime } from '../lib/fraud/review/worker.ts';
 import { count, parseFlags, seconds } from '../lib/flags.ts';
-import { createKafka, createProducer, waitForTopic, withAdmin } from '../lib/kafka.ts';
+import { runtime } from '../lib/child.ts';
+import { createKafka, createProducer, ensureTopics, withAdmin } from '../lib/kafka.ts';
+import { topicSpecs } from '../lib/topics.ts';
 import { runLab } from '../lib/lab.ts';
 import { sleep } from '../lib/wait.ts';
 import { table } from '../lib/terminal.ts';
@@ -71,10 +73,12 @@ await runLab('bench fraud', async ({ signal }) => {
   try {
     await verdicts.ensureTable();
     await attempts.ensureTable();
-    await withAdmin(kafka, async (admin) => {
-      await admin.createTopics({ topics: [{ topic: c.topics.verdicts, numPartitions: 6 }], waitForLeaders: true });
-      await waitForTopic(admin, c.topics.verdicts);
-    });
+    await withAdmin(kafka, (admin) =>
+      ensureTopics(
+        admin,
+        topicSpecs(c).filter((s) => s.topic === c.topics.verdicts),
+      ),
+    );
     await producer.connect();
     client = await connectClient(c);
     const { code } = await bundleWorkflowCode({
@@ -224,7 +228,7 @@ await runLab('bench fraud', async ({ signal }) => {
         {
           bench: 'fraud',
           at: new Date().toISOString(),
-          runtime: `bun ${Bun.version}`,
+          runtime: runtime(),
           parameters: args,
           trivial: results.trivialCeiling,
           review_closed_loop: results.reviewCeiling,

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { config } from '../lib/config.ts';
 import { count, parseFlags } from '../lib/flags.ts';
 import { TransactionGenerator } from '../lib/generator/index.ts';
-import { createKafka, createProducer, waitForTopic, withAdmin } from '../lib/kafka.ts';
+import { createKafka, createProducer, ensureTopics, withAdmin } from '../lib/kafka.ts';
 import { runLab } from '../lib/lab.ts';
 import { DeliveryStats, produceAll } from '../lib/produce.ts';
 import { PartitionCounts } from '../lib/send.ts';
@@ -63,13 +63,12 @@ await runLab('bench producer', async ({ signal }) => {
   );
   const avgBytes = events.slice(0, 1000).reduce((s, e) => s + JSON.stringify(e.event).length, 0) / 1000;
 
-  await withAdmin(kafka, async (admin) => {
-    await admin.createTopics({
-      topics: Object.values(topics).map((topic) => ({ topic, numPartitions: args.partitions })),
-      waitForLeaders: true,
-    });
-    for (const t of Object.values(topics)) await waitForTopic(admin, t);
-  });
+  await withAdmin(kafka, (admin) =>
+    ensureTopics(
+      admin,
+      Object.values(topics).map((topic) => ({ topic, numPartitions: args.partitions })),
+    ),
+  );
   try {
     // 1. the reference: the Java client's own benchmark tool, same settings as ours (idempotent, acks=all)
     console.log(

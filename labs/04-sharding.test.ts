@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withDb } from '../lib/db/connect.ts';
 import { dropSpiderServers } from './04-sharding/spider.ts';
-import { freePort } from '../lib/db/local-server.ts';
+import { freePorts } from '../lib/ports.ts';
 import { Lab04Result } from '../lib/results/lab04.ts';
 import { databaseUrlWithPassword } from '../lib/testing/database.ts';
 import { useEngines } from '../lib/testing/engines.ts';
@@ -23,7 +23,7 @@ describe('lab 04', () => {
     Lab04Result.parse(JSON.parse(readFileSync(join(dataDir, '04-sharding.json'), 'utf8')));
   beforeAll(async () => {
     env.DATABASE_URL = databaseUrlWithPassword(); // once the preload has started the stack (and made the password)
-    args.push('--leaf-ports', `${await freePort()},${await freePort()}`);
+    args.push('--leaf-ports', (await freePorts(2)).join(','));
   });
   let lastRun: string | undefined;
   afterAll(async () => {

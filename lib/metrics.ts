@@ -90,14 +90,6 @@ function alive(pid: number): boolean {
   }
 }
 
-/** A port of 127.0.0.1 free right now, for a server that cannot take port 0 and report it (Temporal's exporter). */
-export function freePort(): number {
-  const s = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: () => new Response() });
-  const port = s.port!;
-  s.stop(true);
-  return port;
-}
-
 /** The samples of a text-format scrape, `name{labels}` → value (tests, and a lab reading a process). */
 export function parseMetrics(text: string): Map<string, number> {
   const out = new Map<string, number>();

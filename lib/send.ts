@@ -11,6 +11,7 @@
 // So records are placed here, with Kafka's own partitioner (murmur2 of the key, as the Java client and
 // kafkajs's DefaultPartitioner do), and each partition's records go in a send() of their own, all in
 // parallel. The partition counts come from the broker's metadata, cached for a minute.
+import { withAdmin } from './kafka.ts';
 import type { Kafka, Message, Producer, RecordMetadata } from 'kafkajs';
 import { partitionFor } from './partitioner.ts';
 
@@ -30,17 +31,13 @@ export class PartitionCounts {
     return count;
   }
 
-  private async fetch(topic: string): Promise<number> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
+  private fetch(topic: string): Promise<number> {
+    return withAdmin(this.kafka, async (admin) => {
       const meta = await admin.fetchTopicMetadata({ topics: [topic] });
       const n = meta.topics[0]?.partitions.length ?? 0;
       if (n < 1) throw new Error(`send: topic ${topic} has no partitions`);
       return n;
-    } finally {
-      await admin.disconnect();
-    }
+    });
   }
 }
 

@@ -43,7 +43,9 @@ export async function waitFor<T>(
   let lastError = '';
   for (;;) {
     try {
-      const v = await probe();
+      // a probe that hangs must not outlive the deadline: past it, it counts as "not yet"
+      const left = Math.max(0, deadline - performance.now());
+      const v = await Promise.race([probe(), sleep(left, opts.signal).then(() => undefined)]);
       if (v !== undefined && v !== false) return { ok: true, value: v, ms: performance.now() - start };
       lastError = '';
     } catch (e) {

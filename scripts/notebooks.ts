@@ -80,7 +80,7 @@ async function runBuild(): Promise<void> {
     build: { outDir: OUT, emptyOutDir: true, rollupOptions: { input: inputs } },
   });
   console.log(
-    `notebooks: built ${inputs.length} pages into ${OUT}; open them offline with \`bun scripts/screenshot.ts\` or any static server`,
+    `notebooks: built ${inputs.length} pages into ${OUT}; serve them with \`bun run notebooks:serve\` (http://127.0.0.1:8080/)`,
   );
 }
 

@@ -34,8 +34,10 @@ if ! java -version 2>&1 | grep -Eq 'version "(1[7-9]|[2-9][0-9])'; then need+=(o
 command -v mvn >/dev/null || need+=(maven)
 command -v prometheus >/dev/null && command -v promtool >/dev/null || need+=(prometheus)
 command -v prometheus-mysqld-exporter >/dev/null || need+=(prometheus-mysqld-exporter)
+# only to validate compose/docker-compose.yml in the tests (no Docker engine needed or started)
+command -v docker-compose >/dev/null || need+=(docker-compose)
 if [ ${#need[@]} -gt 0 ]; then apt_install "${need[@]}"; fi
-for bin in prometheus promtool prometheus-mysqld-exporter; do
+for bin in prometheus promtool prometheus-mysqld-exporter docker-compose; do
   command -v "$bin" >/dev/null || die "\`$bin\` is still missing after installing its package: install it, then run this again"
 done
 

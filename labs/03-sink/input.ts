@@ -42,5 +42,5 @@ export function labInput(
 }
 
 function* withoutLabels(stream: Iterator<Scheduled>): Generator<Scheduled> {
-  for (;;) yield { ...(stream.next().value as Scheduled), label: null };
+  for (let r = stream.next(); !r.done; r = stream.next()) yield { ...r.value, label: null };
 }

@@ -100,7 +100,7 @@ export function printSummary(r: Lab03Run): void {
       [
         {
           measure: `burst: ${fmt(f.burstRows)} rows sent and stored in ${r.burstSeconds.toFixed(1)} s (rows/s; best second)`,
-          value: `${fmt(Math.round(f.burstRows / r.burstSeconds))}; ${fmt(Math.round(f.peak))}`,
+          value: `${fmt(Math.round(r.burstSeconds > 0 ? f.burstRows / r.burstSeconds : 0))}; ${fmt(Math.round(f.peak))}`,
         },
         { measure: 'rows per database write p50 / max', value: `${fmt(f.writeRows.p50)} / ${fmt(f.writeRows.max)}` },
         { measure: 'database write ms p50 / p99', value: `${f.writeMs.p50} / ${f.writeMs.p99}` },

@@ -2,7 +2,8 @@
 // again, noting each moment (seconds on the lab's clock) for the results. It watches every worker's
 // exit: one the lab did not cause (a second crash, an OOM kill, a worker that fails to start) marks the
 // worker down and settles `lost`, so the lab can stop waiting for reviews that no worker will finish.
-import { type WorkerProcess, spawnWorker } from '../../lib/fraud/review/worker-process.ts';
+import type { Child } from '../../lib/child.ts';
+import { spawnWorker } from '../../lib/fraud/review/worker-process.ts';
 
 export type WorkerEvent = {
   t_s: number;
@@ -22,7 +23,7 @@ export class WorkerSupervisor {
   loss: WorkerLoss | undefined;
   /** settles on the first unplanned exit */
   readonly lost: Promise<WorkerLoss>;
-  private current: WorkerProcess | undefined;
+  private current: Child | undefined;
   private markLost: (l: WorkerLoss) => void = () => {};
 
   constructor(
@@ -70,7 +71,7 @@ export class WorkerSupervisor {
     return this.events.filter((e) => e.kind === kind)[nth - 1]?.t_s ?? null;
   }
 
-  private exited(w: WorkerProcess, code: number) {
+  private exited(w: Child, code: number) {
     if (this.current !== w) return; // the lab killed or stopped it
     this.current = undefined;
     this.up = false;

@@ -1,5 +1,6 @@
 // Values as SQL literals for the MySQL wire dialects (MariaDB, MySQL, SingleStore): strings quoted
 // with backslash escapes, numbers checked finite, bigints exact, times as UTC DATETIME text. Pure.
+import { TxlabError } from '../errors.ts';
 
 /** `2026-01-15T10:30:45.123Z` or epoch ms → `2026-01-15 10:30:45.123` (UTC, as every DATETIME here). */
 export function sqlDatetime(time: string | number): string {
@@ -26,7 +27,7 @@ export function str(s: string): string {
 }
 
 function num(n: number): string {
-  if (!Number.isFinite(n)) throw new Error(`sql: not a finite number: ${n}`);
+  if (!Number.isFinite(n)) throw new TxlabError(`sql: not a finite number: ${n}`);
   return String(n);
 }
 

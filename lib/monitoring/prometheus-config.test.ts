@@ -54,25 +54,19 @@ describe('prometheusConfig', () => {
     expect(jobs.map((j) => j.job_name)).toEqual(['prometheus', 'kafka-lag', 'txlab']);
   });
 
-  test.skipIf(which('promtool') === undefined)(
-    'passes `promtool check config`, with a target file and txlab’s rules in place',
-    async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'txlab-prom-'));
-      const targetsDir = join(dir, 'targets');
-      await Bun.write(
-        join(targetsDir, 'sink-123.json'),
-        JSON.stringify([{ targets: ['127.0.0.1:40000'], labels: { job: 'sink', instance: 'sink-123' } }]),
-      );
-      const file = join(dir, 'prometheus.yml');
-      writeFileSync(
-        file,
-        prometheusConfig({ ...everything, targetsDir, ruleFiles: [join(PROJECT_ROOT, ALERT_RULES)] }),
-      );
-      const r = await run(which('promtool')!, ['check', 'config', file]);
-      expect({ code: r.code, output: `${r.stdout}${r.stderr}` }).toEqual({
-        code: 0,
-        output: expect.stringContaining('SUCCESS'),
-      });
-    },
-  );
+  test('passes `promtool check config`, with a target file and txlab’s rules in place', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'txlab-prom-'));
+    const targetsDir = join(dir, 'targets');
+    await Bun.write(
+      join(targetsDir, 'sink-123.json'),
+      JSON.stringify([{ targets: ['127.0.0.1:40000'], labels: { job: 'sink', instance: 'sink-123' } }]),
+    );
+    const file = join(dir, 'prometheus.yml');
+    writeFileSync(file, prometheusConfig({ ...everything, targetsDir, ruleFiles: [join(PROJECT_ROOT, ALERT_RULES)] }));
+    const r = await run(which('promtool')!, ['check', 'config', file]);
+    expect({ code: r.code, output: `${r.stdout}${r.stderr}` }).toEqual({
+      code: 0,
+      output: expect.stringContaining('SUCCESS'),
+    });
+  });
 });

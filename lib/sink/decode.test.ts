@@ -20,6 +20,28 @@ describe('classifying a chunk', () => {
     expect(rows).toEqual([{ tx, origin: { partition: 2, offset: '41', timestampMs: 1768473046005 } }]);
   });
 
+  describe('when a record carries a timestamp DATETIME cannot hold', () => {
+    test('rejects it as a schema violation naming the timestamp, instead of stalling the write', () => {
+      const tx = transaction();
+      const far = { ...message(JSON.stringify(tx), '5'), timestamp: String(Date.UTC(10_000, 0, 1)) };
+      const garbage = { ...message(JSON.stringify(transaction()), '6'), timestamp: 'soon' };
+      const { rows, rejects } = classify([far, garbage, message(JSON.stringify(transaction()), '7')], 0);
+      expect(rows.map((r) => r.origin!.offset)).toEqual(['7']);
+      expect(rejects.map((r) => ({ offset: r.message.offset, reason: r.reason, error: r.error }))).toEqual([
+        {
+          offset: '5',
+          reason: 'schema_violation',
+          error: `Kafka record timestamp "${far.timestamp}" is outside what DATETIME holds (years 1000–9999)`,
+        },
+        {
+          offset: '6',
+          reason: 'schema_violation',
+          error: 'Kafka record timestamp "soon" is outside what DATETIME holds (years 1000–9999)',
+        },
+      ]);
+    });
+  });
+
   test('each class of bad input is rejected with its reason, and good messages around it are kept', () => {
     const tx = transaction();
     const bad = badMessages(tx, 2);

@@ -30,10 +30,23 @@ export function classify(messages: readonly InMessage[], partition: number): Cla
       rejects.push({ message, reason: 'schema_violation', error: problem });
       continue;
     }
-    rows.push({ tx: r.value, origin: { partition, offset: message.offset, timestampMs: Number(message.timestamp) } });
+    // the record's own timestamp is stored too (kafka_timestamp): one DATETIME cannot hold must not stall the write
+    const timestampMs = Number(message.timestamp);
+    if (!(Number.isSafeInteger(timestampMs) && timestampMs >= DATETIME_MIN_MS && timestampMs <= DATETIME_MAX_MS)) {
+      rejects.push({
+        message,
+        reason: 'schema_violation',
+        error: `Kafka record timestamp ${JSON.stringify(message.timestamp)} is outside what DATETIME holds (years 1000–9999)`,
+      });
+      continue;
+    }
+    rows.push({ tx: r.value, origin: { partition, offset: message.offset, timestampMs } });
   }
   return { rows, rejects };
 }
+
+const DATETIME_MIN_MS = Date.UTC(1000, 0, 1);
+const DATETIME_MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /** Consecutive slices of at most `size` items. */
 export function chunks<T>(items: readonly T[], size: number): T[][] {

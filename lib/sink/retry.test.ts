@@ -5,6 +5,8 @@ import {
   KafkaJSNumberOfRetriesExceeded,
   KafkaJSProtocolError,
 } from 'kafkajs';
+import { TxlabError } from '../errors.ts';
+import { WaitTimeout } from '../wait.ts';
 import { FatalSinkError, backoffMs, describeError, isRetriable, retryLine } from './retry.ts';
 
 const sqlError = (errno: number, code: string, message: string) => Object.assign(new Error(message), { errno, code });
@@ -32,6 +34,11 @@ describe('a failed write', () => {
     expect(isRetriable(sqlError(1064, 'ER_PARSE_ERROR', 'You have an error in your SQL syntax'))).toBe(false);
     expect(isRetriable(sqlError(1406, 'ER_DATA_TOO_LONG', "Data too long for column 'customer_id'"))).toBe(false);
     expect(isRetriable(new FatalSinkError('x'))).toBe(false);
+    // our own errors say which they are: a bad SQL literal is not, a wait that timed out is
+    expect({
+      literal: isRetriable(new TxlabError('sql: not a finite number: NaN')),
+      wait: isRetriable(new WaitTimeout('x', 'y')),
+    }).toEqual({ literal: false, wait: true });
   });
 
   test('waits twice as long after each retry, up to a cap', () => {

@@ -36,7 +36,8 @@ function kafkaRoot(e: KafkaJSError): KafkaJSError {
 }
 
 export function isRetriable(e: unknown): boolean {
-  if (e instanceof FatalSinkError) return false;
+  // ours say so themselves (FatalSinkError is not retriable; a WaitTimeout is)
+  if (e instanceof TxlabError) return e.retriable;
   // Kafka: by the error's type, as kafkajs's table of broker error codes marks it (src/protocol/error.js):
   // MESSAGE_TOO_LARGE, RECORD_LIST_TOO_LARGE, INVALID_RECORD … no; NOT_LEADER_OR_FOLLOWER, a lost connection,
   // a timeout … yes, also after kafkajs's own retries ran out (the broker may be back later)

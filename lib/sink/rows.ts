@@ -1,6 +1,7 @@
 // A validated transaction as a row of the `transactions` table: the column list, SQL literals, the
 // multi-row upsert the sink sends, and the claim of its transaction id (`transaction_ids`) with a hash
 // of its payload. Pure: builds text and hashes, touches nothing.
+import { TxlabError } from '../errors.ts';
 import { createHash } from 'node:crypto';
 import { type SqlValue, sqlDatetime, sqlLiteral, str } from '../db/literals.ts';
 import type { Transaction } from '../schema.ts';
@@ -60,7 +61,7 @@ export function storageProblem(tx: Transaction): string | null {
 
 /** A Kafka offset (an int64 as decimal text), without a trip through a double. */
 function offsetValue(offset: string): bigint {
-  if (!/^\d{1,19}$/.test(offset)) throw new Error(`sql: not a Kafka offset: ${JSON.stringify(offset)}`);
+  if (!/^\d{1,19}$/.test(offset)) throw new TxlabError(`sql: not a Kafka offset: ${JSON.stringify(offset)}`);
   return BigInt(offset);
 }
 
@@ -75,7 +76,7 @@ export function valuesTuple(row: SinkRow, batchId: number, ingestedAt: string): 
  * server counts it as 0 affected rows, so `affectedRows` is the number of rows that were new.
  */
 export function upsertTransactionsSql(rows: readonly SinkRow[], batchId: number, ingestedAt: string): string {
-  if (rows.length === 0) throw new Error('sql: no rows to insert');
+  if (rows.length === 0) throw new TxlabError('sql: no rows to insert');
   return `INSERT INTO transactions (${TRANSACTION_COLUMNS.join(',')}) VALUES ${rows.map((r) => valuesTuple(r, batchId, ingestedAt)).join(',')} ON DUPLICATE KEY UPDATE ingest_batch = ingest_batch`;
 }
 
@@ -137,7 +138,7 @@ export function payloadSha256(tx: Transaction): string {
  * this write claimed first.
  */
 export function claimIdsSql(rows: readonly { tx: Transaction; sha256: string }[], batchId: number): string {
-  if (rows.length === 0) throw new Error('sql: no ids to claim');
+  if (rows.length === 0) throw new TxlabError('sql: no ids to claim');
   const tuples = rows.map(
     (r) => `(${[r.tx.transaction_id, r.tx.customer_id, r.sha256, batchId].map(sqlLiteral).join(',')})`,
   );

@@ -12,6 +12,7 @@ import { randomInt } from 'node:crypto';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { sqlDatetime } from '../db/literals.ts';
 import { aggregateDeltas, aggregateUpserts } from './aggregates.ts';
+import { FatalSinkError } from './retry.ts';
 import {
   type SinkRow,
   byPrimaryKey,
@@ -72,7 +73,9 @@ export async function writeRows(
     const held: Held = claim.affectedRows === first.length ? new Map() : await claimsOf(conn, first);
     const mine = first.filter((r) => (held.get(r.tx.transaction_id)?.batch ?? batchId) === batchId);
     if (mine.length !== claim.affectedRows)
-      throw new Error(`sink: batch ${batchId} claimed ${claim.affectedRows} ids but ${mine.length} carry its id`);
+      throw new FatalSinkError(
+        `sink: batch ${batchId} claimed ${claim.affectedRows} ids but ${mine.length} carry its id`,
+      );
 
     // 2. the rows of the ids it claimed, sorted by primary key (the order their locks are taken in)
     let fresh: SinkRow[] = [];
@@ -82,7 +85,7 @@ export async function writeRows(
       // a row stored before claims existed is claimed now, but not inserted again
       fresh = res.affectedRows === sorted.length ? sorted : await insertedBy(conn, sorted, batchId);
       if (fresh.length !== res.affectedRows)
-        throw new Error(
+        throw new FatalSinkError(
           `sink: batch ${batchId} reported ${res.affectedRows} new rows but ${fresh.length} carry its id`,
         );
     }

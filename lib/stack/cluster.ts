@@ -5,11 +5,11 @@
 // left behind by an owner that died are killed at the next start.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { config } from '../config.ts';
+import { freePorts } from '../ports.ts';
 import { StackError } from '../errors.ts';
 import { waitFor, waitUntil } from '../wait.ts';
 import { LOG4J, kafkaClasspath, requireJava } from './kafka.ts';
@@ -240,24 +240,6 @@ export async function startCluster(n: number, o: ClusterOptions = {}): Promise<K
       if (!keep) rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** `count` distinct TCP ports free on 127.0.0.1 right now (held together, so none is handed out twice). */
-export async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-          const s = createServer();
-          s.once('error', reject);
-          s.listen(0, HOST, () => resolve(s));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
 }
 
 function signal(pid: number, sig: NodeJS.Signals) {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type Config, PROJECT_ROOT } from '../config.ts';
 import { MONITORING } from '../monitoring/ports.ts';
 import type { Command, Engine } from './engine.ts';
-import { httpAnswers } from './prometheus.ts';
+import { httpAnswers } from './tools.ts';
 
 const MAIN = join(PROJECT_ROOT, 'lib/monitoring/lag-exporter-main.ts');
 

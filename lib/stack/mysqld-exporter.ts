@@ -8,8 +8,7 @@ import { EXPORTER_USER, ensureCredentials } from '../db/credentials.ts';
 import { MONITORING } from '../monitoring/ports.ts';
 import type { Command, Engine } from './engine.ts';
 import { StackError } from '../errors.ts';
-import { httpAnswers } from './prometheus.ts';
-import { which } from './tools.ts';
+import { httpAnswers, which } from './tools.ts';
 
 /** The [client] section the exporter reads (0.14 takes host, port, user and password from it). */
 export function exporterMyCnf(c: { host: string; port: number; user: string; password: string }): string {

@@ -9,21 +9,10 @@ import { targetsDir } from '../metrics.ts';
 import { ALERT_RULES, prometheusConfig } from '../monitoring/prometheus-config.ts';
 import { MONITORING } from '../monitoring/ports.ts';
 import type { Command, Engine } from './engine.ts';
-import { requireTool } from './tools.ts';
+import { httpAnswers, requireTool } from './tools.ts';
 
 const { host } = MONITORING;
 const at = (port: number) => `${host}:${port}`;
-
-/** A GET on `url` answers 2xx within two seconds. */
-export async function httpAnswers(url: string): Promise<boolean> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-    await res.arrayBuffer();
-    return res.ok;
-  } catch {
-    return false;
-  }
-}
 
 /** What the embedded Prometheus scrapes: an engine run elsewhere (its variable set) has no exporter here. */
 export function scrapeTargets(cfg: Config) {

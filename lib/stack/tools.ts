@@ -64,3 +64,14 @@ export function javaMajor(versionOutput: string): number | undefined {
   const first = Number(m[1]);
   return first === 1 && m[2] !== undefined ? Number(m[2]) : first;
 }
+
+/** A GET on `url` answers 2xx within two seconds. */
+export async function httpAnswers(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    await res.arrayBuffer();
+    return res.ok;
+  } catch {
+    return false;
+  }
+}

@@ -3,7 +3,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type LocalServer, freePort, localMariadb } from '../db/local-server.ts';
+import { type LocalServer, localMariadb } from '../db/local-server.ts';
+import { freePort } from '../ports.ts';
 
 export type ThrowawayMariadb = LocalServer & { remove(): void };
 

@@ -9,12 +9,13 @@ import { queryReview, sendDecision, startReview } from './client.ts';
 import type { Verdict } from './schemas.ts';
 import { type FraudTestEnv, flagged, hit, setupFraudTestEnv, spawnStallingWorker } from './testing.ts';
 import type { AttemptRow } from './audit.ts';
-import { type WorkerProcess, spawnWorker } from './worker-process.ts';
+import type { Child } from '../../child.ts';
+import { spawnWorker } from './worker-process.ts';
 
 useEngines('kafka', 'db', 'temporal');
 
 let t: FraudTestEnv;
-const workers: WorkerProcess[] = [];
+const workers: Child[] = [];
 
 beforeAll(async () => {
   t = await setupFraudTestEnv();

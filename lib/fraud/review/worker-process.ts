@@ -3,14 +3,6 @@
 // abandoned; stop() (SIGTERM) a graceful stop.
 import { type Child, spawnChild } from '../../child.ts';
 
-export type WorkerProcess = Child;
-
-export function spawnWorker(env: Record<string, string> = {}, onLine?: (line: string) => void): WorkerProcess {
-  return spawnChild({
-    name: 'fraud worker',
-    main: 'lib/fraud/review/worker-main.ts',
-    env,
-    onLine,
-    readyTimeoutMs: 60_000,
-  });
+export function spawnWorker(env: Record<string, string> = {}): Child {
+  return spawnChild({ name: 'fraud worker', main: 'lib/fraud/review/worker-main.ts', env });
 }

@@ -8,7 +8,8 @@ import { announceReady } from '../../child.ts';
 import type { Config } from '../../config.ts';
 import { ensureDatabase, openDb } from '../../db/connect.ts';
 import { createKafka, createProducer, ensureTopics, withAdmin } from '../../kafka.ts';
-import { freePort, serveMetrics, writeTarget } from '../../metrics.ts';
+import { serveMetrics, writeTarget } from '../../metrics.ts';
+import { freePort } from '../../ports.ts';
 import { PartitionCounts } from '../../send.ts';
 import { ensureStack } from '../../stack/index.ts';
 import { topicSpecs } from '../../topics.ts';
@@ -26,7 +27,7 @@ export type ServeOptions = {
 
 /** Runs the review worker until it is told to stop. */
 export async function serveReviewWorker(c: Config, o: ServeOptions = {}): Promise<void> {
-  const sdkPort = freePort();
+  const sdkPort = await freePort();
   installRuntime('WARN', { prometheusPort: sdkPort });
   const instance = `fraud-worker/${process.pid}`;
   const sdkTarget = writeTarget({ job: 'temporal_worker', instance, port: sdkPort });
