@@ -109,7 +109,7 @@ export async function startCluster(n: number, o: ClusterOptions = {}): Promise<K
   }
 
   // 1. one cluster id, every node's storage formatted with it (static voters: no bootstrap step)
-  const clusterId = randomBytes(16).toString('base64url');
+  const clusterId = newClusterId();
   note(`cluster: formatting ${n} nodes in ${dir}`);
   await Promise.all(
     nodes.map((x) =>
@@ -276,5 +276,16 @@ function killOrphans(note: (line: string) => void) {
     if (owner === undefined || isAlive(Number(owner))) continue;
     note(`cluster: killing broker pid ${pid}, left behind by pid ${owner}`);
     signal(pid, 'SIGKILL');
+  }
+}
+
+/**
+ * A KRaft cluster id: 16 random bytes, base64url, as Kafka's Uuid.randomUuid() makes them, and like it
+ * never one starting with '-', which the storage tool's command line would take for an option.
+ */
+export function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
   }
 }
