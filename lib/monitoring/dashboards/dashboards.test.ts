@@ -72,8 +72,19 @@ describe('the dashboards on the live engines', () => {
       { timeoutMs: 60_000 },
     );
     expect(stored).toBe(N);
-    // two scrapes (5 s apart) after the load, so that rate() has two samples
-    await Bun.sleep(11_000);
+    // rate() needs two samples of each counter after the load: wait for Prometheus to have scraped this
+    // process and the sink twice since (its target discovery and scrapes run on their own 5 s clocks)
+    const scrapedTwice = async (metric: string, job: string) => {
+      const r = await query(`count_over_time(${metric}{job="${job}"}[1m])`);
+      return (r.data?.result ?? []).some((x) => Number((x as { value?: [number, string] }).value?.[1]) >= 2);
+    };
+    await waitUntil(
+      'Prometheus to scrape the producer and the sink twice after the load',
+      async () =>
+        (await scrapedTwice('txlab_producer_records_acked_total', 'dashboards_test')) &&
+        (await scrapedTwice('txlab_sink_rows_stored_total', 'sink')),
+      { timeoutMs: 60_000, intervalMs: 1_000 },
+    );
   });
 
   afterAll(async () => {
