@@ -9,7 +9,7 @@ import { type Kafka, type Producer, logLevel } from 'kafkajs';
 import { config } from './config.ts';
 import { drainTopic } from './drain.ts';
 import { type Scheduled, TransactionGenerator } from './generator/index.ts';
-import { createKafka, createProducer, waitForTopic, withAdmin } from './kafka.ts';
+import { createKafka, createProducer, withAdmin } from './kafka.ts';
 import { DeliveryStats, produceLive } from './produce.ts';
 import { PartitionCounts } from './send.ts';
 import { type KafkaCluster, startCluster } from './stack/cluster.ts';
@@ -97,12 +97,7 @@ describe('sending while a partition leader is killed (3 brokers, RF 3, min.insyn
   beforeAll(async () => {
     cluster = await startCluster(3, { note: (line) => console.log(line) });
     kafka = createKafka('test-failover', config(), { brokers: cluster.brokers(), logLevel: logLevel.NOTHING });
-    await withAdmin(kafka, async (admin) => {
-      await admin.createTopics({
-        topics: Object.values(topics).map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 3 })),
-      });
-      for (const t of Object.values(topics)) await waitForTopic(admin, t, 30_000);
-    });
+    await cluster.createTopics(Object.values(topics).map((topic) => ({ topic, partitions: PARTITIONS })));
   }, 120_000);
 
   afterAll(async () => {
