@@ -86,11 +86,12 @@ export function namesFor(prefix: string | undefined) {
       transactions: `${p}transactions`,
       dlq: `${p}transactions.dlq`,
       labels: `${p}transactions.labels`,
+      late: `${p}transactions.late`,
       aggregates: `${p}transaction_aggregates`,
       anomalies: `${p}transaction_anomalies`,
       verdicts: `${p}transaction_verdicts`,
     },
-    groups: { sink: `${p}txlab-sink`, fraud: `${p}fraud` },
+    groups: { sink: `${p}txlab-sink`, fraud: `${p}fraud`, windows: `${p}txlab-windows` },
     taskQueue: `${p}fraud-review`,
     workflowPrefix: `${p}review`,
   };
@@ -139,6 +140,7 @@ function toConfig(env: Env) {
     transactionsPartitions: env.TRANSACTIONS_PARTITIONS,
     replicationFactor: env.REPLICATION_FACTOR,
     sink: { group: names.groups.sink },
+    windows: { group: names.groups.windows },
     fraud: {
       group: names.groups.fraud,
       taskQueue: names.taskQueue,

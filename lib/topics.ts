@@ -31,8 +31,9 @@ export function topicSpecs(c: Config): TopicSpec[] {
     spec(c.topics.transactions, p, 7, 'every transaction, keyed by customer_id'),
     spec(c.topics.labels, p, 7, "the generator's fraud ground truth, beside the events, keyed by customer_id"),
     spec(c.topics.dlq, 1, 30, 'messages a consumer could not accept, with the reason in headers'),
-    spec(c.topics.aggregates, p, 7, 'windowed aggregates per merchant / category'),
-    spec(c.topics.anomalies, p, 7, 'windows that look anomalous'),
+    spec(c.topics.aggregates, p, 7, 'final event-time window results per category, merchant and customer'),
+    spec(c.topics.anomalies, p, 7, 'windows that look anomalous, with the reason'),
+    spec(c.topics.late, p, 7, 'events a window closed without (too late), with their lateness'),
     spec(c.topics.verdicts, p, 30, 'fraud review verdicts, keyed by transaction_id'),
   ];
 }

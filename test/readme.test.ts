@@ -9,6 +9,7 @@ import '../lib/fraud/review/metrics.ts';
 import { registry } from '../lib/metrics.ts';
 import '../lib/produce-metrics.ts';
 import '../lib/sink/metrics.ts';
+import '../lib/windows/metrics.ts';
 
 const ROOT = join(import.meta.dir, '..');
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');

@@ -39,6 +39,7 @@ describe('the migration files', () => {
         '002_aggregates.sql',
         '003_bulk_loads.sql',
         '004_transaction_ids.sql',
+        '005_window_results.sql',
       ]);
       for (const s of files.flatMap((f) => f.statements))
         expect(s).toMatch(
