@@ -27,5 +27,5 @@ export async function runLab(name: string, main: (ctx: LabContext) => Promise<vo
     code = failure.code;
   }
   // client libraries can leave timers behind; a lab's end is the process's end
-  process.exit(code);
+  process.exit(code || Number(process.exitCode ?? 0));
 }

@@ -1,0 +1,40 @@
+// Every exercise's check, as `npm test` runs it: on the learner's code once started, on the reference
+// solution until then (so a fresh clone is green), and, always, the reference on its own.
+import { describe, expect, test } from 'bun:test';
+import { exerciseIds, loadExercise } from '../lib/exercises/catalog.ts';
+import { describeOutcome, runCheck } from '../lib/exercises/run.ts';
+import { useEngines } from '../lib/testing/engines.ts';
+
+useEngines('kafka', 'db');
+
+describe('the exercises', () => {
+  test('there are some, each a folder with a README, the learner file, a solution and a check', async () => {
+    const ids = exerciseIds();
+    expect(ids.length).toBeGreaterThan(0);
+    for (const id of ids) {
+      const e = await loadExercise(id);
+      expect({ id: e.id, title: e.title.length > 0, minutes: e.minutes > 0 }).toEqual({
+        id,
+        title: true,
+        minutes: true,
+      });
+      for (const f of ['README.md', 'exercise.ts', 'solution.ts'])
+        expect(await Bun.file(`${import.meta.dir}/${id}/${f}`).exists()).toBe(true);
+    }
+  });
+
+  for (const id of exerciseIds()) {
+    test(`${id}: the check passes (on the learner's code once started, else on the reference)`, async () => {
+      const e = await loadExercise(id);
+      const o = await runCheck(e, 'auto');
+      if (!o.ok) console.error(describeOutcome(e, o));
+      expect(o.ok).toBe(true);
+      if (o.notStarted) {
+        // untouched, as in a fresh clone: checking the learner's code says so, and where to write
+        const mine = await runCheck(e, 'learner');
+        expect({ ok: mine.ok, notStarted: mine.notStarted }).toEqual({ ok: false, notStarted: true });
+        expect(mine.lines[0]).toContain(`write the part marked TODO in exercises/${id}/exercise.ts`);
+      }
+    }, 60_000);
+  }
+});

@@ -1,0 +1,69 @@
+// Running an exercise's check: on the learner's code, on the reference, or (`auto`, what `npm test`
+// does) on the learner's code once it is started and on the reference until then, saying which. The
+// outcome is one readable block: what ran, pass or fail, what was expected and what came.
+import type { Exercise } from './define.ts';
+import { isMissingSolution } from './missing.ts';
+
+export type Mode = 'auto' | 'learner' | 'solution';
+
+export type Outcome = {
+  id: string;
+  ok: boolean;
+  /** whose code the check ran */
+  ran: 'learner' | 'solution';
+  /** the learner's file still throws MissingSolution */
+  notStarted: boolean;
+  lines: string[];
+  ms: number;
+};
+
+export async function runCheck<I>(e: Exercise<I>, mode: Mode): Promise<Outcome> {
+  const t0 = performance.now();
+  const done = (o: Omit<Outcome, 'id' | 'ms'>): Outcome => ({ id: e.id, ms: performance.now() - t0, ...o });
+  if (mode === 'solution') return done({ ...(await attempt(e, 'solution')), ran: 'solution', notStarted: false });
+  const mine = await attempt(e, 'learner');
+  if (!mine.missing) return done({ ...mine, ran: 'learner', notStarted: false });
+  if (mode === 'learner')
+    return done({
+      ok: false,
+      ran: 'learner',
+      notStarted: true,
+      lines: [`not started: write the part marked TODO in exercises/${e.id}/exercise.ts (${mine.lines[0]})`],
+    });
+  return done({ ...(await attempt(e, 'solution')), ran: 'solution', notStarted: true });
+}
+
+async function attempt<I>(e: Exercise<I>, who: 'learner' | 'solution') {
+  try {
+    const impl = await (who === 'learner' ? e.learner() : e.solution());
+    const r = await e.check(impl);
+    return { ok: r.ok, lines: r.lines, missing: false };
+  } catch (err) {
+    if (isMissingSolution(err)) return { ok: false, lines: [(err as Error).message], missing: true };
+    const where = String((err as Error)?.stack ?? '')
+      .split('\n')
+      .find((l) => /\/exercises\/\d\d-\d+-/.test(l))
+      ?.trim();
+    return {
+      ok: false,
+      lines: [`the check threw: ${(err as Error)?.message ?? String(err)}${where ? `\n    ${where}` : ''}`],
+      missing: false,
+    };
+  }
+}
+
+/** The outcome as a block for the terminal. */
+export function describeOutcome<I>(e: Exercise<I>, o: Outcome): string {
+  const whose =
+    o.ran === 'learner'
+      ? `your code (exercises/${e.id}/exercise.ts)`
+      : o.notStarted
+        ? `the reference solution: you have not started (exercises/${e.id}/exercise.ts still throws MissingSolution)`
+        : 'the reference solution';
+  return [
+    `${e.id} — ${e.title}`,
+    `  ran: ${whose}`,
+    `  ${o.ok ? 'PASS' : 'FAIL'} in ${(o.ms / 1000).toFixed(1)} s`,
+    ...o.lines.map((l) => `  ${l}`),
+  ].join('\n');
+}
