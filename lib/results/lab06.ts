@@ -66,11 +66,13 @@ export const Lab06Result = RunEnvelope.extend({
       .object({
         at_s: Seconds,
         restarted_at_s: Seconds,
+        /** when the new process emitted again: the group waits out the dead member's session first */
+        emitting_again_s: Seconds.nullable(),
         events_before: z.number().int(),
         resumed_from_commit: z.boolean(),
       })
       .nullable(),
-    /** window end → result written (SQL written_at), seconds, for windows of the measured period */
+    /** category_tumbling: window end → result written (SQL written_at), seconds, for windows of the measured period */
     result_delay_s: Percentiles,
     idle: z.object({
       /** longest time the operator watermark stood still while the idle partition was quiet (replayed offline) */

@@ -47,6 +47,8 @@ export type LateReason = 'watermark' | 'closed';
 
 export type LateEvent = {
   transaction_id: string;
+  /** the event's key in this view (its category, merchant or customer) */
+  key: string;
   partition: number;
   offset: number;
   eventMs: number;
@@ -137,6 +139,7 @@ export class WindowOperator {
       const lateFor = (reason: LateReason, against: number, windows: number[]) =>
         late.push({
           transaction_id: event.transaction_id,
+          key,
           partition,
           offset,
           eventMs: t,
