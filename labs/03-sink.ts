@@ -22,7 +22,7 @@ import { z } from 'zod';
 import { config } from '../lib/config.ts';
 import { ensureDatabase, openDb } from '../lib/db/connect.ts';
 import { describeMigration, migrate } from '../lib/db/migrate.ts';
-import { count, number, parseFlags, seconds } from '../lib/flags.ts';
+import { count, number, parseFlags, seconds, seedFlag } from '../lib/flags.ts';
 import { createKafka, createProducer, ensureTopics } from '../lib/kafka.ts';
 import { runLab } from '../lib/lab.ts';
 import { serveMetrics } from '../lib/metrics.ts';
@@ -54,14 +54,7 @@ const flags = {
     sinks: count().pipe(z.number().min(1).max(16)).default(1),
     batch: count().pipe(z.number().min(1).max(20_000)).default(SINK_TUNING.batchRows),
     concurrency: count().pipe(z.number().min(1).max(64)).default(SINK_TUNING.concurrency),
-    seed: count()
-      .pipe(
-        z
-          .number()
-          .min(0)
-          .max(2 ** 31 - 1),
-      )
-      .optional(),
+    seed: seedFlag(),
   },
   help: {
     duration: 'seconds of live stream',

@@ -23,7 +23,7 @@ import { z } from 'zod';
 import { config } from '../lib/config.ts';
 import { ensureDatabase, openDb } from '../lib/db/connect.ts';
 import { describeMigration, migrate } from '../lib/db/migrate.ts';
-import { count, number, parseFlags, seconds, UsageError } from '../lib/flags.ts';
+import { count, number, parseFlags, seconds, UsageError, seedFlag } from '../lib/flags.ts';
 import type { Disordered } from '../lib/generator/disorder.ts';
 import { createKafka, createProducer, ensureTopics } from '../lib/kafka.ts';
 import { runLab } from '../lib/lab.ts';
@@ -58,14 +58,7 @@ const flags = {
     idle: number().pipe(z.number().min(0).max(600)).default(4),
     idleFor: number().pipe(z.number().min(0).max(600)).default(12),
     noKill: z.boolean().default(false),
-    seed: count()
-      .pipe(
-        z
-          .number()
-          .min(0)
-          .max(2 ** 31 - 1),
-      )
-      .optional(),
+    seed: seedFlag(),
   },
   help: {
     duration: 'seconds of measured stream (every window of it is checked)',

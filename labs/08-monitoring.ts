@@ -19,7 +19,7 @@ import { z } from 'zod';
 import { config } from '../lib/config.ts';
 import { ensureDatabase, openDb } from '../lib/db/connect.ts';
 import { describeMigration, migrate } from '../lib/db/migrate.ts';
-import { count, number, parseFlags, seconds, UsageError } from '../lib/flags.ts';
+import { count, number, parseFlags, seconds, UsageError, seedFlag } from '../lib/flags.ts';
 import { TransactionGenerator } from '../lib/generator/index.ts';
 import { createKafka, createProducer, ensureTopics } from '../lib/kafka.ts';
 import { waitForCaughtUp } from '../lib/lag.ts';
@@ -49,14 +49,7 @@ const flags = {
     duration: seconds(90),
     rate: number().pipe(z.number().positive().max(20_000)).default(200),
     down: seconds(55),
-    seed: count()
-      .pipe(
-        z
-          .number()
-          .min(0)
-          .max(2 ** 31 - 1),
-      )
-      .optional(),
+    seed: seedFlag(),
   },
   help: {
     duration: 'seconds of live stream',

@@ -77,6 +77,17 @@ export const number = () =>
 export const count = () =>
   z.coerce.number({ error: notANumber('expected a whole number') }).int('expected a whole number');
 
+/** A generator seed, e.g. `--seed 42` (optional: a lab draws a new one when it is not given). */
+export const seedFlag = () =>
+  count()
+    .pipe(
+      z
+        .number()
+        .min(0)
+        .max(2 ** 31 - 1),
+    )
+    .optional();
+
 /** Positive seconds, e.g. `--duration 30`. */
 export const seconds = (def: number) =>
   z.coerce
