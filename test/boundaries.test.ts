@@ -84,11 +84,13 @@ const RULES: Rule[] = [
       t === 'lib/lab.ts' ? 'the runner owns signals and process.exit: take sleep/waitFor from lib/wait.ts' : null,
   },
   {
-    name: "a lab's own folder serves only that lab",
+    name: "a lab's own folder serves only that lab (and its exercises)",
     applies: () => true,
     check: (f, _i, t) => {
       const owner = labOf(t);
       if (!owner || !t.startsWith(`labs/${owner}/`)) return null;
+      // an exercise exercises/NN-k-name/ belongs to lab NN
+      if (f.startsWith(`exercises/${owner.slice(0, 2)}-`)) return null;
       return labOf(f) === owner ? null : `labs/${owner}/ is lab ${owner}'s own: move what others need to lib/`;
     },
   },
