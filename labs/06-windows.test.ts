@@ -34,6 +34,10 @@ describe('lab 06', () => {
     for (const v of m.views) expect(v.matched).toBe(v.expected);
     expect(m.views[0]!.expected).toBeGreaterThan(0);
     expect(m.exact).toBe(true);
+    // a second opinion: the same category windows recomputed in SQL from the sink's rows
+    expect(m.sql_recompute.differ).toBe(0);
+    expect(m.sql_recompute.matched).toBe(m.sql_recompute.windows);
+    expect(m.sql_recompute.windows).toBeGreaterThan(0);
     // the crash landed mid-run and the second process resumed from the first one's commits
     expect(m.kill).toEqual(expect.objectContaining({ resumed_from_commit: true }));
     expect(m.kill!.events_before).toBeGreaterThan(0);

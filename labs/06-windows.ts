@@ -34,6 +34,8 @@ import { PartitionCounts } from '../lib/send.ts';
 import { ensureStack } from '../lib/stack/index.ts';
 import { topicSpecs } from '../lib/topics.ts';
 import { waitUntil } from '../lib/wait.ts';
+import { waitForCaughtUp } from '../lib/lag.ts';
+import { type SinkProcess, spawnSink } from '../lib/sink/process.ts';
 import { type WindowsProcess, spawnWindows } from '../lib/windows/process.ts';
 import { readResults } from '../lib/windows/store.ts';
 import { CUSTOMER_WINDOW, standardViews } from '../lib/windows/views.ts';
@@ -41,6 +43,7 @@ import { checkViews } from './06-windows/check.ts';
 import { replayIdle } from './06-windows/idle-replay.ts';
 import { inputStream } from './06-windows/input.ts';
 import { endOffsets, readRange } from './06-windows/readback.ts';
+import { recomputeTumbling } from './06-windows/sql-recompute.ts';
 import { buildResult, printSummary, readOutputs } from './06-windows/report.ts';
 
 const c = config();
@@ -127,6 +130,7 @@ await runLab('lab 06', async ({ signal }) => {
   const db = await openDb(c.db.url, 2);
   const producer = createProducer(kafka);
   let windows: WindowsProcess | undefined;
+  let sink: SinkProcess | undefined;
   try {
     await ensureTopics(admin, topicSpecs(c));
     say(`${db.server}: ${describeMigration(await migrate(db))}`);
@@ -160,7 +164,10 @@ await runLab('lab 06', async ({ signal }) => {
     const [cleared] = await db.pool.query('DELETE FROM window_results WHERE window_start >= ?', [t0 - earliestMs]);
     const n = (cleared as { affectedRows: number }).affectedRows;
     if (n > 0) say(`cleared ${n} stored windows of an earlier run that overlap this one's time`);
+    // the sink stores the same stream in SQL, for a second opinion on the windows at the end
+    sink = spawnSink({ id: 'sink-06', onLine: (line) => console.log(`  ${line}`) });
     windows = await start('windows-1');
+    await sink.ready;
     const sampler = setInterval(() => {
       const p = windows?.progress();
       const up = windows?.running() ?? false;
@@ -248,6 +255,9 @@ await runLab('lab 06', async ({ signal }) => {
     clearInterval(sampler);
     const kill = killSummary(killed, watermark, windows.lines());
     await windows.stop();
+    if (!signal.aborted)
+      await waitForCaughtUp(admin, c.sink.group, topic, { timeoutMs: 90_000, intervalMs: 200, signal });
+    await sink.stop();
 
     // 5. read back: the input as each partition holds it, the late and anomaly topics, the stored windows
     const highs = {
@@ -272,6 +282,16 @@ await runLab('lab 06', async ({ signal }) => {
       boundMs,
       latenessMs,
       endMs: measuredEndMs,
+      t0,
+    });
+    const lastEnd = t0 + Math.floor((measuredEndMs - t0) / windowMs) * windowMs;
+    const sqlRecompute = await recomputeTumbling(db.pool, {
+      view: 'category_tumbling',
+      windowMs,
+      fromMs: t0,
+      toMs: lastEnd,
+      late: new Set(outputs.late.filter((l) => l.view === 'category_tumbling').map((l) => l.transaction_id)),
+      stored,
       t0,
     });
     const idleReplay = replayIdle(sent, {
@@ -310,14 +330,16 @@ await runLab('lab 06', async ({ signal }) => {
       watermark,
       resultDelaysS: (writtenRows as { delay_us: number }[]).map((r) => Number(r.delay_us) / 1e6),
       stored,
+      sqlRecompute,
       views,
     };
     printSummary(run);
     say(`wrote ${writeResult(Lab06Result, buildResult(run))}`);
-    if (!signal.aborted && checks.some((v) => v.differ + v.missing + v.extra > 0))
+    if (!signal.aborted && (checks.some((v) => v.differ + v.missing + v.extra > 0) || sqlRecompute.differ > 0))
       throw new Error('lab 06: some windows differ from the ground truth (see above)');
   } finally {
     await windows?.stop().catch(() => {});
+    await sink?.stop().catch(() => {});
     await producer.disconnect().catch(() => {});
     await admin.disconnect().catch(() => {});
     await db.pool.end().catch(() => {});

@@ -14,6 +14,7 @@ import { sessionize } from '../../lib/windows/sessions.ts';
 import type { StoredResult } from '../../lib/windows/store.ts';
 import type { IdleReplay } from './idle-replay.ts';
 import type { InputPlan } from './input.ts';
+import type { SqlRecompute } from './sql-recompute.ts';
 import { type Offsets, readRange } from './readback.ts';
 
 export type Outputs = { late: LateEvent[]; anomalies: Anomaly[] };
@@ -68,6 +69,7 @@ export type Lab06Run = {
   watermark: Lab06Result['samples']['watermark'];
   resultDelaysS: number[];
   stored: StoredResult[];
+  sqlRecompute: SqlRecompute;
   views: View[];
 };
 
@@ -138,7 +140,8 @@ export function buildResult(r: Lab06Run): Lab06Result {
     metrics: {
       produced: { acked: r.stats.acked, failed: r.stats.failed, measured: measured.length },
       views: r.checks,
-      exact: r.checks.every((v) => v.differ + v.missing + v.extra === 0),
+      exact: r.checks.every((v) => v.differ + v.missing + v.extra === 0) && r.sqlRecompute.differ === 0,
+      sql_recompute: r.sqlRecompute,
       late: {
         total: late.length,
         watermark: late.filter((l) => l.reason === 'watermark').length,
@@ -209,6 +212,11 @@ export function printSummary(r: Lab06Run) {
     )}`,
   );
   for (const v of m.views) for (const e of v.examples) console.log(`  ${e}`);
+  const q = m.sql_recompute;
+  console.log(
+    `  SQL recompute of ${q.view} from the sink's rows (GROUP BY, the late ones left out): ${q.matched} of ${q.windows} windows equal${q.differ ? `, ${q.differ} DIFFER` : ''}`,
+  );
+  for (const e of q.examples) console.log(`  ${e}`);
   console.log(
     [
       `  produced ${m.produced.acked} (${m.produced.measured} in the measured period), ${m.produced.failed} failed`,

@@ -51,6 +51,14 @@ export const Lab06Result = RunEnvelope.extend({
     /** every view's final windows of the measured period against the ground truth */
     views: z.array(ViewCheck),
     exact: z.boolean(),
+    /** the same category windows recomputed in SQL from the sink's rows, against the stored ones */
+    sql_recompute: z.object({
+      view: z.string(),
+      windows: z.number().int(),
+      matched: z.number().int(),
+      differ: z.number().int(),
+      examples: z.array(z.string()),
+    }),
     late: z.object({
       /** distinct (event, view) pairs on the late topic */
       total: z.number().int(),
