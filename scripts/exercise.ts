@@ -8,7 +8,7 @@
 //   reset ID          puts your file back as it was in the repository (git)
 //   watch ID          checks again every time you save a file of the exercise
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, watch } from 'node:fs';
+import { existsSync, readFileSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../lib/config.ts';
 import {
@@ -91,6 +91,9 @@ await runLab('exercise', async ({ signal }) => {
     case 'reset': {
       await need();
       const rel = `exercises/${id}/exercise.ts`;
+      // your version is kept beside it, in case the reset was a slip
+      const backup = `${file('exercise.ts')}.bak`;
+      writeFileSync(backup, readFileSync(file('exercise.ts')));
       try {
         execFileSync('git', ['checkout', '--', rel], { cwd: PROJECT_ROOT, stdio: 'pipe' });
       } catch (e) {
@@ -99,7 +102,7 @@ await runLab('exercise', async ({ signal }) => {
         );
       }
       record(progress, id!, 'not started');
-      console.log(`${rel} is back as it is in the repository`);
+      console.log(`${rel} is back as it is in the repository (yours is in ${rel}.bak)`);
       return;
     }
     case 'watch': {

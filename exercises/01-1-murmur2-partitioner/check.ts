@@ -44,6 +44,7 @@ export default defineExercise<Impl>({
   engines: ['kafka'],
   learner: () => import('./exercise.ts'),
   solution: () => import('./solution.ts'),
+  wrong: () => import('./wrong.ts'),
   async check({ murmur2, partitionFor }): Promise<CheckResult> {
     // 1. the Java client's own test vectors
     const enc = new TextEncoder();

@@ -53,6 +53,7 @@ export default defineExercise<Impl>({
   engines: ['kafka'],
   learner: () => import('./exercise.ts'),
   solution: () => import('./solution.ts'),
+  wrong: () => import('./wrong.ts'),
   async check({ keyFunction }): Promise<CheckResult> {
     const all = skewedStream();
     const sample = all.slice(0, 2_000);

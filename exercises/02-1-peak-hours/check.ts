@@ -55,6 +55,7 @@ export default defineExercise<Impl>({
   engines: ['kafka'],
   learner: () => import('./exercise.ts'),
   solution: () => import('./solution.ts'),
+  wrong: () => import('./wrong.ts'),
   async check({ nextArrival }): Promise<CheckResult> {
     const truth = day(groundTruth);
     const mine = day(nextArrival);

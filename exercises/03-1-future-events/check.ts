@@ -46,6 +46,7 @@ export default defineExercise<Impl>({
   engines: ['kafka', 'db'],
   learner: () => import('./exercise.ts'),
   solution: () => import('./solution.ts'),
+  wrong: () => import('./wrong.ts'),
   async check({ classifyWithRules }): Promise<CheckResult> {
     // 1. the input, with the record timestamps the producer stamps
     const gen = new TransactionGenerator({

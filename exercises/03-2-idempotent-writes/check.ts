@@ -41,6 +41,7 @@ export default defineExercise<Impl>({
   engines: ['db'],
   learner: () => import('./exercise.ts'),
   solution: () => import('./solution.ts'),
+  wrong: () => import('./wrong.ts'),
   async check({ writeChunk }): Promise<CheckResult> {
     // the input: a partition's log, offsets 0..3000, one producer retry among them
     const gen = new TransactionGenerator({

@@ -58,6 +58,7 @@ export default defineExercise<Impl>({
   engines: ['db'],
   learner: () => import('./exercise.ts'),
   solution: () => import('./solution.ts'),
+  wrong: () => import('./wrong.ts'),
   async check({ createTableSql }): Promise<CheckResult> {
     const gen = new TransactionGenerator({
       seed: 41,

@@ -42,6 +42,7 @@ export default defineExercise<Impl>({
   engines: ['db'],
   learner: () => import('./exercise.ts'),
   solution: () => import('./solution.ts'),
+  wrong: () => import('./wrong.ts'),
   async check({ aggregateSql }): Promise<CheckResult> {
     const sql = aggregateSql();
     const gen = new TransactionGenerator({

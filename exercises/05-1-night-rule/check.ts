@@ -32,6 +32,7 @@ export default defineExercise<Impl>({
   engines: ['kafka'],
   learner: () => import('./exercise.ts'),
   solution: () => import('./solution.ts'),
+  wrong: () => import('./wrong.ts'),
   async check({ nightHighAmount }): Promise<CheckResult> {
     // 1. the edges, one customer with 5 (or 4) earlier purchases of 100,000 (median 100,000)
     const at = (iso: string, amount: number, earlier = 5) => {

@@ -106,9 +106,15 @@ export default defineExercise<Impl>({
   engines: ['kafka', 'db', 'temporal'],
   learner: () => import('./exercise.ts'),
   solution: () => import('./solution.ts'),
+  wrong: () => import('./wrong.ts'),
   async check(impl): Promise<CheckResult> {
     // the workflow file to bundle: the one this module was loaded from
-    const file = impl === (await import('./solution.ts')) ? 'solution.ts' : 'exercise.ts';
+    const file =
+      impl === (await import('./solution.ts'))
+        ? 'solution.ts'
+        : impl === (await import('./wrong.ts'))
+          ? 'wrong.ts'
+          : 'exercise.ts';
     const t = await setupFraudTestEnv();
     try {
       installRuntime('ERROR');

@@ -20,6 +20,7 @@ export default defineExercise<Impl>({
   engines: ['kafka'],
   learner: () => import('./exercise.ts'),
   solution: () => import('./solution.ts'),
+  wrong: () => import('./wrong.ts'),
   async check({ hoppingWindows }): Promise<CheckResult> {
     // 1. boundaries, plain values
     const cases: [number, number, number, string][] = [

@@ -22,6 +22,7 @@ export default defineExercise<Impl>({
   engines: ['kafka'],
   learner: () => import('./exercise.ts'),
   solution: () => import('./solution.ts'),
+  wrong: () => import('./wrong.ts'),
   async check({ route }): Promise<CheckResult> {
     const gen = new TransactionGenerator({
       seed: 62,

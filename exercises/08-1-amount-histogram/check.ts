@@ -40,6 +40,7 @@ export default defineExercise<Impl>({
   engines: ['prometheus'],
   learner: () => import('./exercise.ts'),
   solution: () => import('./solution.ts'),
+  wrong: () => import('./wrong.ts'),
   async check({ amountMetric, METRIC, BUCKETS }): Promise<CheckResult> {
     const job = `exercise_08_1_${crypto.randomUUID().slice(0, 8)}`;
     registry.removeSingleMetric(METRIC); // an earlier run in this process (watch) registered it

@@ -63,6 +63,7 @@ export default defineExercise<Impl>({
   engines: [],
   learner: () => import('./exercise.ts'),
   solution: () => import('./solution.ts'),
+  wrong: () => import('./wrong.ts'),
   async check({ rulesFile, alertRule }): Promise<CheckResult> {
     const promtool = requireTool('promtool', 'apt-get install prometheus (or run bash scripts/setup.sh)');
     const rule = alertRule();

@@ -1,6 +1,7 @@
 // An exercise of the course: a folder exercises/NN-k-name/ with a README (goal, input, expected output,
 // hints, discussion), the learner's file (exercise.ts, a marked part that throws MissingSolution until
-// written), the reference solution (solution.ts, same exports) and check.ts, which default-exports the
+// written), the reference solution (solution.ts, same exports), a plausible wrong answer (wrong.ts, the
+// reference with one classic mistake, same exports) and check.ts, which default-exports the
 // definition below. The check runs an implementation on the real engines with a seeded input and
 // compares what comes out with exact expected answers.
 import type { EngineName } from '../stack/index.ts';
@@ -21,6 +22,8 @@ export type Exercise<I> = {
   /** the learner's implementation and the reference (dynamic imports, so a broken file fails only its check) */
   learner: () => Promise<I>;
   solution: () => Promise<I>;
+  /** a plausible wrong answer (wrong.ts, the reference with one classic mistake); the tests check the check fails on it */
+  wrong?: () => Promise<I>;
   /** runs `impl` on the engines; throws MissingSolution (from the learner's file) when it is not written */
   check: (impl: I) => Promise<CheckResult>;
 };

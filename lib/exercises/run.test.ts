@@ -13,6 +13,7 @@ const exercise = (learner: Impl) =>
     engines: [],
     learner: async () => learner,
     solution: async () => ({ double: (n) => 2 * n }),
+    wrong: async () => ({ double: (n) => n + n + 1 }),
     check: async ({ double }) => ({ ok: double(21) === 42, lines: [`double(21): expected 42, got ${double(21)}`] }),
   });
 const untouched = exercise({ double: () => todo('double') });
@@ -58,5 +59,21 @@ describe('running a check', () => {
       ran: 'learner',
       first: 'the check threw: oops',
     });
+  });
+
+  test("on the exercise's wrong answer: runs wrong.ts, whatever the learner's file holds", async () => {
+    const o = await runCheck(untouched, 'wrong');
+    expect({ ok: o.ok, ran: o.ran, notStarted: o.notStarted, lines: o.lines }).toEqual({
+      ok: false,
+      ran: 'wrong',
+      notStarted: false,
+      lines: ['double(21): expected 42, got 43'],
+    });
+    expect(describeOutcome(untouched, o)).toContain('a plausible wrong answer (exercises/99-1-double/wrong.ts)');
+  });
+
+  test('an exercise without a wrong answer fails in that mode, saying so', async () => {
+    const o = await runCheck({ ...untouched, wrong: undefined }, 'wrong');
+    expect({ ok: o.ok, lines: o.lines }).toEqual({ ok: false, lines: ['exercises/99-1-double has no wrong.ts'] });
   });
 });
