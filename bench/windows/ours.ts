@@ -1,6 +1,8 @@
 // txlab's own windows operator (lib/windows/operator.ts) as a peer of `bun run bench windows`: a kafkajs
 // consumer feeding the operator the `category_tumbling` view only (the aggregation every peer computes),
-// advancing after each batch, and writing its results to its output topic in the peers' row shape.
+// advancing after each batch, and writing its results to its output topic in the peers' row shape. Like
+// the peers, it commits no offsets and writes no SQL: lab 06's windows process (lib/windows/consumer.ts)
+// also upserts every result and commits after every batch, which this figure leaves out.
 // Lateness is judged per partition, so on a backlog (one partition read far ahead of another) it drops
 // nothing a grace above the disorder bound allows, whatever the read order.
 import type { Config } from '../../lib/config.ts';
@@ -89,7 +91,7 @@ export async function runOurs(
   const written = await readTopic(kafka, out);
   if (!readyAt) readyAt = launchedAt;
   return {
-    engine: 'txlab windows operator',
+    engine: 'txlab windows operator (no persistence)',
     rows: written.map((o) => o.row),
     ...timings(input.records, launchedAt, readyAt, written),
     notes: [`${late} (event, window) pairs judged late`, `validated with the event schema (zod) per record`],

@@ -1,8 +1,8 @@
 // Every final window of the measured period against the ground truth: lib/windows/expected.ts computes
 // it the slow, obvious way from what each partition of the topic holds, in offset order. The windows
 // the late topic says were closed without an event (emitted while its partition was left out as idle:
-// a wall-clock decision) are taken out of the ground truth for that event, as the last record for it
-// says (after a crash, the replay decides again and says so again): the idle timeout chose to close
+// a wall-clock decision) are taken out of the ground truth for that event, as its late records say
+// (after a crash, the replay decides again and says so again): the idle timeout chose to close
 // them without it, and said so. Everything else must agree to the unit.
 import type { Transaction } from '../../lib/schema.ts';
 import { describeSpec } from '../../lib/windows/assign.ts';

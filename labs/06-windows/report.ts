@@ -232,3 +232,34 @@ export function printSummary(r: Lab06Run) {
     ].join('\n'),
   );
 }
+
+/**
+ * What makes the run a failure, in words (empty: it passed). Besides the windows: nothing to check is no
+ * pass; the late events must be exactly those the ground truth finds late; and only the partition the
+ * lab keeps quiet may have windows closed without it (a 'closed' record from any other one would hide a
+ * lost event behind the idle timeout).
+ */
+export function verdict(m: Lab06Result['metrics'], quietPartition: number, outputs: Outputs): string[] {
+  const out: string[] = [];
+  for (const v of m.views) {
+    if (v.expected === 0) out.push(`nothing to check in ${v.view} (a longer --duration?)`);
+    const bad = v.differ + v.missing + v.extra;
+    if (bad > 0) out.push(`${bad} windows of ${v.view} differ from the ground truth`);
+  }
+  const q = m.sql_recompute;
+  if (q.windows === 0) out.push('nothing recomputed in SQL');
+  if (q.differ > 0) out.push(`${q.differ} ${q.view} windows differ from the SQL recompute`);
+  if (m.late.watermark !== m.late.expected_watermark)
+    out.push(
+      `${m.late.watermark} events late by the watermark on the late topic, the ground truth finds ${m.late.expected_watermark}`,
+    );
+  const elsewhere = outputs.late.filter((l) => l.reason === 'closed' && l.partition !== quietPartition);
+  if (elsewhere.length > 0)
+    out.push(
+      `${elsewhere.length} events of partitions other than the quiet one (${quietPartition}) were left out of closed windows: ${elsewhere
+        .slice(0, 3)
+        .map((l) => `${l.view} ${l.transaction_id} (partition ${l.partition})`)
+        .join(', ')}`,
+    );
+  return out;
+}

@@ -46,7 +46,7 @@ export const BenchWindowsResult = RunEnvelope.extend({
     /** without the zod validation: JSON.parse + windowing */
     events_per_s_without_validation: z.number(),
   }),
-  /** Flink's published Nexmark q12 figure, for scale (RocksDB state and checkpoints: not comparable) */
+  /** Flink's Nexmark q12 figure as issue 14 quotes it, for scale (RocksDB state and checkpoints: not the same work); not measured here */
   flink_nexmark_q12_per_core: z.number(),
 });
 export type BenchWindowsResult = z.infer<typeof BenchWindowsResult>;

@@ -1,5 +1,5 @@
 // Anomalies read off final window results, as seed 002's stream job flags them:
-// - high_frequency: a customer with ≥ `minTransactions` transactions in one customer window (a minute);
+// - high_frequency: a customer with ≥ `minTransactions` transactions in one customer window (30 s);
 // - merchant_spike: a merchant's window count far above its own recent history: z = (count − mean) / sd
 //   over an exponentially weighted mean and variance of its earlier windows (windows with no event count
 //   as 0), flagged at z ≥ `zThreshold` once `warmupWindows` windows are known.

@@ -55,8 +55,12 @@ export async function runWindows(o: WindowsOptions): Promise<void> {
   const op = o.operator;
   let chain: Promise<unknown> = Promise.resolve();
   let failure: Error | undefined;
+  // one step at a time; after a failure nothing more runs (a later flush would commit past what failed)
   const serial = <T>(f: () => Promise<T>): Promise<T> => {
-    const next = chain.then(f);
+    const next = chain.then(() => {
+      if (failure) throw failure;
+      return f();
+    });
     chain = next.catch((e) => {
       failure ??= e as Error;
     });
@@ -85,7 +89,7 @@ export async function runWindows(o: WindowsOptions): Promise<void> {
     if (seeded || !Number.isFinite(op.frontier)) return;
     seeded = true;
     const past = await readResults(o.pool, op.frontier - 3_600_000, op.frontier, 'merchant_tumbling');
-    for (const r of past) if (r.end <= op.frontier) o.detector.seed(r);
+    for (const r of past) if (r.end + op.options.latenessMs <= op.frontier) o.detector.seed(r);
     log(`windows: merchant histories rebuilt from ${past.length} stored results`);
   };
 
@@ -145,6 +149,15 @@ export async function runWindows(o: WindowsOptions): Promise<void> {
           );
           continue;
         }
+        const problem = op.problem(r.value, Number(m.timestamp));
+        if (problem) {
+          counts.rejected++;
+          windowsMetrics.rejected.inc();
+          log(
+            `windows: ${batch.topic}[${batch.partition}] @ ${m.offset}: skipped ${r.value.transaction_id}: ${problem}`,
+          );
+          continue;
+        }
         windowsMetrics.events.inc();
         pendingLate.push(...op.process(batch.partition, Number(m.offset), r.value, now));
       }
@@ -160,7 +173,17 @@ export async function runWindows(o: WindowsOptions): Promise<void> {
   });
   const joined = o.consumer.on(o.consumer.events.GROUP_JOIN, (e) => {
     const mine = [...(e.payload.memberAssignment[o.topics.input] ?? [])].sort((a, b) => a - b);
-    void serial(() => assign(mine));
+    void serial(async () => {
+      // views keyed across partitions (a category, a merchant) need every partition in one operator:
+      // a second member would store partial windows over the first one's (there is no repartition step)
+      const all = (await o.admin.fetchTopicMetadata({ topics: [o.topics.input] })).topics[0]?.partitions.length ?? 0;
+      if (mine.length < all)
+        throw new Error(
+          `windows: this member holds partitions ${mine.join(',') || 'none'} of ${all}: another member joined group ${o.group}; ` +
+            'its views are keyed across partitions, so one windows process must hold them all (stop the other one)',
+        );
+      await assign(mine);
+    });
   });
   const tick = setInterval(() => {
     if (op.watermarks.partitions().length > 0) void serial(flush);

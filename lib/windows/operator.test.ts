@@ -91,6 +91,25 @@ describe('tumbling windows on one partition', () => {
   });
 });
 
+describe('what cannot be windowed', () => {
+  test('an event more than 5 min after its record timestamp: it would pin its partition and make the rest late', () => {
+    const op = new WindowOperator(TUMBLING_10S);
+    const e = at(0);
+    expect(op.problem(e, T0 - 5 * 60_000)).toBeUndefined();
+    expect(op.problem(e, T0 - 5 * 60_000 - 1)).toContain('after its record');
+  });
+
+  test('an amount that would take a sum past 2^53 − 1 is refused before it changes anything', () => {
+    const op = new WindowOperator(TUMBLING_10S);
+    op.assign(0, 0);
+    const big = Number.MAX_SAFE_INTEGER - 10;
+    op.process(0, 0, at(1_000, { amount: big }), 0);
+    expect(op.problem(at(2_000, { amount: 11 }), T0)).toContain('past 2^53');
+    expect(op.problem(at(2_000, { amount: 10 }), T0)).toBeUndefined();
+    expect(op.problem(at(12_000, { amount: 11 }), T0)).toBeUndefined(); // another window
+  });
+});
+
 describe('hopping windows', () => {
   test('an event counts in every window that covers it', () => {
     const op = new WindowOperator({

@@ -24,6 +24,9 @@ import { Watermarks } from './watermarks.ts';
 
 export type View = { name: string; spec: WindowSpec; key: (e: Transaction) => string };
 
+/** how far an event's time may run ahead of its Kafka record's timestamp (the sink's rule too) */
+export const MAX_AHEAD_MS = 5 * 60_000;
+
 export type OperatorOptions = {
   views: readonly View[];
   /** the disorder bound: the watermark trails the stream time by this much */
@@ -96,6 +99,29 @@ export class WindowOperator {
     this.watermarks.track(partition, nowMs, committed?.streamTime);
     if (committed) this.frontierMs = Math.max(this.frontierMs, committed.frontier);
     this.partitions.set(partition, { lastOffset: -1, entries: [], head: 0, replay: committed });
+  }
+
+  /**
+   * Why `event` cannot be windowed, or undefined: an event time more than MAX_AHEAD_MS after its Kafka
+   * record's timestamp (a clock or a bug in the future would pin its partition's commits and make every
+   * later event look late), or an amount that would take a window's sum past what a double holds
+   * exactly. Pure and deterministic (the record timestamp, not the wall clock), so a replay decides the
+   * same; the caller skips such an event, counted and logged (the sink dead-letters it by its own rules).
+   */
+  problem(event: Transaction, recordTimestampMs: number): string | undefined {
+    const t = eventTime(event);
+    if (!Number.isFinite(t)) return `unreadable timestamp ${JSON.stringify(event.timestamp)}`;
+    if (Number.isFinite(recordTimestampMs) && t - recordTimestampMs > MAX_AHEAD_MS)
+      return `event time ${event.timestamp} is ${Math.round((t - recordTimestampMs) / 1000)} s after its record's timestamp (at most ${MAX_AHEAD_MS / 1000} s)`;
+    for (const view of this.options.views) {
+      const key = view.key(event);
+      for (const window of windowsFor(view.spec, t)) {
+        const p = this.panes.get(`${view.name}|${window.start}|${key}`);
+        if (p && !Number.isSafeInteger(p.agg.sum + event.amount))
+          return `amount ${event.amount} would take the sum of ${view.name} ${key} @ ${window.start} past 2^53 − 1`;
+      }
+    }
+    return undefined;
   }
 
   /** Step 1: one record of `partition`. Returns its late events (none for most). */
