@@ -5,6 +5,7 @@
 // (after a crash, the replay decides again and says so again): the idle timeout chose to close
 // them without it, and said so. Everything else must agree to the unit.
 import type { Transaction } from '../../lib/schema.ts';
+import { AGGREGATE_FIELDS } from '../../lib/windows/aggregate.ts';
 import { describeSpec } from '../../lib/windows/assign.ts';
 import { expectedWindows } from '../../lib/windows/expected.ts';
 import type { View } from '../../lib/windows/operator.ts';
@@ -24,8 +25,6 @@ export type CheckInput = {
   /** the start of the stream: examples name windows in seconds from it */
   t0: number;
 };
-
-const FIELDS = ['count', 'sum', 'min', 'max', 'approvedCount', 'approvedSum', 'declinedCount', 'declinedSum'] as const;
 
 export function checkViews(i: CheckInput): { checks: ViewCheck[]; expectedLate: number } {
   let expectedLate = 0;
@@ -62,7 +61,7 @@ export function checkViews(i: CheckInput): { checks: ViewCheck[]; expectedLate: 
           examples.push(`${view.name} ${at(id)}: expected ${w.aggregate.count} events, nothing stored`);
         continue;
       }
-      const wrong = FIELDS.filter((f) => s[f] !== w.aggregate[f]);
+      const wrong = AGGREGATE_FIELDS.filter((f) => s[f] !== w.aggregate[f]);
       if (wrong.length === 0) matched++;
       else {
         differ++;

@@ -4,11 +4,10 @@
 // Two engines, two code paths (the operator in TypeScript; the database's own arithmetic on the sink's
 // rows), one answer.
 import type { Pool, RowDataPacket } from 'mysql2/promise';
+import { AGGREGATE_FIELDS, type Aggregate, addEvent, emptyAggregate } from '../../lib/windows/aggregate.ts';
 import type { StoredResult } from '../../lib/windows/store.ts';
 
 export type SqlRecompute = { view: string; windows: number; matched: number; differ: number; examples: string[] };
-
-const FIELDS = ['count', 'sum', 'min', 'max', 'approvedCount', 'approvedSum', 'declinedCount', 'declinedSum'] as const;
 
 export async function recomputeTumbling(
   pool: Pool,
@@ -31,33 +30,14 @@ export async function recomputeTumbling(
        FROM transactions WHERE event_time >= ? AND event_time < ?`,
     [o.windowMs, new Date(o.fromMs), new Date(o.toMs)],
   );
-  // the late ids are many; leaving them out here keeps the SQL plain
-  const sql = new Map<string, Record<(typeof FIELDS)[number], number>>();
+  // the late ids are many; leaving them out here keeps the SQL plain. The fold is the operator's own
+  // (addEvent): the second opinion is the database's rows and bucketing, not another sum.
+  const sql = new Map<string, Aggregate>();
   for (const r of rows) {
     if (o.late.has(String(r.id))) continue;
     const id = `${Number(r.window_start)}|${r.k}`;
-    const a = sql.get(id) ?? {
-      count: 0,
-      sum: 0,
-      min: Number.POSITIVE_INFINITY,
-      max: Number.NEGATIVE_INFINITY,
-      approvedCount: 0,
-      approvedSum: 0,
-      declinedCount: 0,
-      declinedSum: 0,
-    };
-    const amount = Number(r.amount);
-    a.count++;
-    a.sum += amount;
-    a.min = Math.min(a.min, amount);
-    a.max = Math.max(a.max, amount);
-    if (r.status === 'approved') {
-      a.approvedCount++;
-      a.approvedSum += amount;
-    } else {
-      a.declinedCount++;
-      a.declinedSum += amount;
-    }
+    const a = sql.get(id) ?? emptyAggregate();
+    addEvent(a, { amount: Number(r.amount), status: r.status });
     sql.set(id, a);
   }
   const mine = new Map(
@@ -70,7 +50,8 @@ export async function recomputeTumbling(
   let differ = 0;
   for (const id of new Set([...sql.keys(), ...mine.keys()])) {
     const [s, m] = [sql.get(id), mine.get(id)];
-    const wrong: (typeof FIELDS)[number][] | null = s && m ? FIELDS.filter((f) => s[f] !== m[f]) : null;
+    const wrong: (typeof AGGREGATE_FIELDS)[number][] | null =
+      s && m ? AGGREGATE_FIELDS.filter((f) => s[f] !== m[f]) : null;
     if (wrong && wrong.length === 0) matched++;
     else {
       differ++;

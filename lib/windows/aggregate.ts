@@ -15,6 +15,18 @@ export type Aggregate = {
   declinedSum: number;
 };
 
+/** every field of an aggregate, in a fixed order: what exact comparisons go through */
+export const AGGREGATE_FIELDS = [
+  'count',
+  'sum',
+  'min',
+  'max',
+  'approvedCount',
+  'approvedSum',
+  'declinedCount',
+  'declinedSum',
+] as const satisfies readonly (keyof Aggregate)[];
+
 export type Counted = Pick<Transaction, 'amount' | 'status'>;
 
 export const emptyAggregate = (): Aggregate => ({

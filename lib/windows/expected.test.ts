@@ -6,7 +6,7 @@ import { partitionFor } from '../partitioner.ts';
 import type { Transaction } from '../schema.ts';
 import type { Aggregate } from './aggregate.ts';
 import type { WindowSpec } from './assign.ts';
-import { type ExpectedOptions, type WindowResult, closedBy, expectedWindows } from './expected.ts';
+import { type ExpectedOptions, type WindowResult, expectedWindows } from './expected.ts';
 
 /** 10:30:00 UTC: a multiple of every window size used here */
 const T0 = Date.parse('2026-01-15T10:30:00.000Z');
@@ -177,19 +177,6 @@ describe('expectedWindows', () => {
     ],
   ] as [string, Partial<ExpectedOptions>, string][])('rejects %s', (_name, over, message) => {
     expect(() => expectedWindows(new Map(), { ...strict, ...over })).toThrow(message);
-  });
-});
-
-describe('closedBy', () => {
-  const { windows } = expectedWindows(onePartition(at(1_000, 100), at(11_000, 200)), strict);
-
-  test('keeps the windows whose end + lateness is at or below the watermark', () => {
-    expect(closedBy(windows, T0 + 12_000, 2_000)).toEqual(new Map([windowOf(0, 10_000, approved(100))]));
-    expect(closedBy(windows, T0 + 22_000, 2_000)).toEqual(windows);
-  });
-
-  test('keeps none while every window is still within its lateness', () => {
-    expect(closedBy(windows, T0 + 11_999, 2_000)).toEqual(new Map());
   });
 });
 

@@ -91,14 +91,3 @@ export function expectedWindows(partitions: Map<number, readonly Transaction[]>,
   }
   return { windows, late };
 }
-
-/** The windows closed once the watermark is at `watermarkMs`: those an operator would have emitted by then. */
-export function closedBy(
-  windows: Map<string, WindowResult>,
-  watermarkMs: number,
-  latenessMs: number,
-): Map<string, WindowResult> {
-  const out = new Map<string, WindowResult>();
-  for (const [id, result] of windows) if (result.window.end + latenessMs <= watermarkMs) out.set(id, result);
-  return out;
-}

@@ -34,10 +34,6 @@ export class Watermarks {
     this.clocks.set(partition, { streamTime: Math.max(streamTime, had?.streamTime ?? streamTime), lastSeenMs: nowMs });
   }
 
-  untrack(partition: number): void {
-    this.clocks.delete(partition);
-  }
-
   partitions(): number[] {
     return [...this.clocks.keys()].sort((a, b) => a - b);
   }
@@ -72,13 +68,6 @@ export class Watermarks {
       const wm = c.streamTime - this.boundMs;
       if (min === undefined || wm < min) min = wm;
     }
-    return min;
-  }
-
-  /** The minimum over every partition, idle or not: below it, no partition can still add to a window. */
-  floor(): number {
-    let min = Number.POSITIVE_INFINITY;
-    for (const c of this.clocks.values()) min = Math.min(min, c.streamTime - this.boundMs);
     return min;
   }
 
