@@ -4,7 +4,14 @@ import { TransactionGenerator } from '../generator/index.ts';
 import { partitionFor } from '../partitioner.ts';
 import { seededRng } from '../random.ts';
 import type { Transaction } from '../schema.ts';
-import { type CommitPoint, type OperatorOptions, type WindowResult, WindowOperator, decodeMeta } from './operator.ts';
+import {
+  type CommitPoint,
+  MAX_WINDOW_AMOUNT,
+  type OperatorOptions,
+  type WindowResult,
+  WindowOperator,
+  decodeMeta,
+} from './operator.ts';
 
 const T0 = Date.parse('2026-01-15T10:00:00.000Z'); // a multiple of 10 s
 const at = (ms: number, over: Partial<Transaction> = {}) =>
@@ -97,6 +104,12 @@ describe('what cannot be windowed', () => {
     const e = at(0);
     expect(op.problem(e, T0 - 5 * 60_000)).toBeUndefined();
     expect(op.problem(e, T0 - 5 * 60_000 - 1)).toContain('after its record');
+  });
+
+  test('an amount above 2^53 / 2^20 is refused itself, before it can make a window refuse good events', () => {
+    const op = new WindowOperator(TUMBLING_10S);
+    expect(op.problem(at(0, { amount: MAX_WINDOW_AMOUNT }), T0)).toBeUndefined();
+    expect(op.problem(at(0, { amount: MAX_WINDOW_AMOUNT + 1 }), T0)).toContain('past 2^53');
   });
 
   test('an amount that would take a sum past 2^53 − 1 is refused before it changes anything', () => {

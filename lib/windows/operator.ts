@@ -27,6 +27,13 @@ export type View = { name: string; spec: WindowSpec; key: (e: Transaction) => st
 /** how far an event's time may run ahead of its Kafka record's timestamp (the sink's rule too) */
 export const MAX_AHEAD_MS = 5 * 60_000;
 
+/**
+ * The largest amount windowed: 2^20 of them still sum exactly in a double. A larger one (the schema
+ * allows up to 2^53 − 1) would make its window's sum overflow at the next event and refuse good events
+ * after it; it is refused itself instead.
+ */
+export const MAX_WINDOW_AMOUNT = Math.floor(Number.MAX_SAFE_INTEGER / 2 ** 20);
+
 export type OperatorOptions = {
   views: readonly View[];
   /** the disorder bound: the watermark trails the stream time by this much */
@@ -113,6 +120,8 @@ export class WindowOperator {
     if (!Number.isFinite(t)) return `unreadable timestamp ${JSON.stringify(event.timestamp)}`;
     if (Number.isFinite(recordTimestampMs) && t - recordTimestampMs > MAX_AHEAD_MS)
       return `event time ${event.timestamp} is ${Math.round((t - recordTimestampMs) / 1000)} s after its record's timestamp (at most ${MAX_AHEAD_MS / 1000} s)`;
+    if (event.amount > MAX_WINDOW_AMOUNT)
+      return `amount ${event.amount} is above ${MAX_WINDOW_AMOUNT}: 2^20 such amounts would sum past 2^53 − 1`;
     for (const view of this.options.views) {
       const key = view.key(event);
       for (const window of windowsFor(view.spec, t)) {
