@@ -31,3 +31,4 @@ bun run notebooks:build
 
 printf '\nDone in %ss. Results: data/*.json. Notebooks: bun run notebooks:serve, then open http://127.0.0.1:8080/\n' "$(( $(date +%s) - started ))"
 printf 'The stack keeps running for you to explore (bun run stack status); stop it with: bun run stack down\n'
+printf 'bun is in node_modules/.bin; to type the commands above, first: export PATH="$PWD/node_modules/.bin:$PATH"\n'
