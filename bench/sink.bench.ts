@@ -19,7 +19,7 @@ import { loadDataInfile, tsvField } from '../lib/db/load-data.ts';
 import { migrate } from '../lib/db/migrate.ts';
 import { count, parseFlags } from '../lib/flags.ts';
 import { type Scheduled, TransactionGenerator } from '../lib/generator/index.ts';
-import { createKafka, ensureTopics, withAdmin, withProducer } from '../lib/kafka.ts';
+import { createKafka, ensureTopics, groupConsumerConfig, withAdmin, withProducer } from '../lib/kafka.ts';
 import { runLab } from '../lib/lab.ts';
 import { PartitionCounts, sendPerPartition } from '../lib/send.ts';
 import { fmt, table } from '../lib/terminal.ts';
@@ -32,7 +32,7 @@ import { waitForCaughtUp } from '../lib/lag.ts';
 import { spawnSink } from '../lib/sink/process.ts';
 import { sqlDatetime } from '../lib/db/literals.ts';
 import { type SinkRow, TRANSACTION_COLUMNS, rowValues, upsertTransactionsSql } from '../lib/sink/rows.ts';
-import { SINK_TUNING, sinkConsumerConfig } from '../lib/sink/sink.ts';
+import { SINK_TUNING } from '../lib/sink/sink.ts';
 import { writeRows } from '../lib/sink/writer.ts';
 import { ensureStack } from '../lib/stack/index.ts';
 import { isolated } from '../lib/testing/isolation.ts';
@@ -267,7 +267,7 @@ await runLab('bench sink', async () => {
 
 /** A consumer with the sink's fetch settings that only counts messages. */
 async function consumeOnly(topic: string, expected: number) {
-  const consumer = createKafka('bench-consume').consumer(sinkConsumerConfig(`${topic}.consume-only`));
+  const consumer = createKafka('bench-consume').consumer(groupConsumerConfig(`${topic}.consume-only`));
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   let n = 0;

@@ -45,7 +45,7 @@ import { CUSTOMER_WINDOW, standardViews } from '../lib/windows/views.ts';
 import { checkViews } from './06-windows/check.ts';
 import { replayIdle } from './06-windows/idle-replay.ts';
 import { inputStream } from './06-windows/input.ts';
-import { endOffsets, readRange } from './06-windows/readback.ts';
+import { drainRange, endOffsets } from '../lib/drain.ts';
 import { recomputeTumbling } from './06-windows/sql-recompute.ts';
 import { buildResult, printSummary, readOutputs, verdict } from './06-windows/report.ts';
 
@@ -275,7 +275,7 @@ await runLab('lab 06', async ({ signal }) => {
       late: await endOffsets(kafka, c.topics.late),
       anomalies: await endOffsets(kafka, c.topics.anomalies),
     };
-    const input = await readRange(kafka, topic, floors.transactions, highs.transactions);
+    const input = await drainRange(kafka, topic, floors.transactions, highs.transactions);
     const outputs = await readOutputs(kafka, c.topics, floors, highs);
     const stored = await readResults(db.pool, t0 - earliestMs, measuredEndMs);
     const perPartition = new Map([...input].map(([p, ms]) => [p, ms.map((m) => JSON.parse(m.value!.toString()))]));

@@ -133,3 +133,20 @@ export async function waitForTopic(admin: Admin, topic: string, timeoutMs = 15_0
       `topic ${topic} not ready after ${timeoutMs} ms: ${r.reason.includes('last error') ? r.reason : last}`,
     );
 }
+
+/**
+ * Consumer settings for the pipeline's long-running group members (the sink, the windows process):
+ * fetches large enough to fill several database transactions per partition, a short fetch wait so a
+ * live event is not held back, and no topic auto-creation.
+ */
+export const groupConsumerConfig = (groupId: string) => ({
+  groupId,
+  maxBytesPerPartition: 4 << 20,
+  maxBytes: 32 << 20,
+  minBytes: 1,
+  maxWaitTimeInMs: 100,
+  // a member that dies without leaving (SIGKILL, power loss) holds its partitions until this expires
+  sessionTimeout: 10_000,
+  heartbeatInterval: 1_000,
+  allowAutoTopicCreation: false,
+});

@@ -15,7 +15,7 @@ import type { StoredResult } from '../../lib/windows/store.ts';
 import type { IdleReplay } from './idle-replay.ts';
 import type { InputPlan } from './input.ts';
 import type { SqlRecompute } from './sql-recompute.ts';
-import { type Offsets, readRange } from './readback.ts';
+import { type Offsets, drainRange } from '../../lib/drain.ts';
 
 export type Outputs = { late: LateEvent[]; anomalies: Anomaly[] };
 
@@ -28,7 +28,7 @@ export async function readOutputs(
 ): Promise<Outputs> {
   const once = <T>(records: T[], id: (x: T) => string) => [...new Map(records.map((r) => [id(r), r])).values()];
   const read = async <T>(topic: string, f: Offsets, t: Offsets) =>
-    [...(await readRange(kafka, topic, f, t)).values()].flat().map((m) => JSON.parse(m.value!.toString()) as T);
+    [...(await drainRange(kafka, topic, f, t)).values()].flat().map((m) => JSON.parse(m.value!.toString()) as T);
   return {
     late: once(await read<LateEvent>(topics.late, from.late, to.late), (l) => `${l.view}|${l.transaction_id}`),
     anomalies: once(

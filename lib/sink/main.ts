@@ -10,14 +10,14 @@ import { config } from '../config.ts';
 import { ensureDatabase, openDb } from '../db/connect.ts';
 import { describeMigration, migrate } from '../db/migrate.ts';
 import { count, parseFlags } from '../flags.ts';
-import { createKafka, createProducer } from '../kafka.ts';
+import { createKafka, createProducer, groupConsumerConfig } from '../kafka.ts';
 import { serveMetrics } from '../metrics.ts';
 import { PartitionCounts } from '../send.ts';
 import { runLab } from '../lab.ts';
 import { fmt } from '../terminal.ts';
 import { SinkCounters } from './counters.ts';
 import { sinkMetrics } from './metrics.ts';
-import { SINK_TUNING, runSink, sinkConsumerConfig } from './sink.ts';
+import { SINK_TUNING, runSink } from './sink.ts';
 
 const c = config();
 const flags = {
@@ -57,7 +57,7 @@ await runLab('sink', async ({ signal }) => {
   await ensureDatabase(c.db.url);
   const db = await openDb(c.db.url, args.concurrency + 1);
   const kafka = createKafka(`txlab-${args.id}`);
-  const consumer = kafka.consumer(sinkConsumerConfig(args.group));
+  const consumer = kafka.consumer(groupConsumerConfig(args.group));
   const dlq = createProducer(kafka);
   const ticker = setInterval(() => void send({ type: 'stats', final: false, snapshot: stats.snapshot() }), 500);
   try {

@@ -202,22 +202,6 @@ async function retrying<T>(
 }
 
 /**
- * Consumer settings for a sink: fetches large enough to fill several database transactions per
- * partition, a short fetch wait so a live event is not held back, and no topic auto-creation.
- */
-export const sinkConsumerConfig = (groupId: string) => ({
-  groupId,
-  maxBytesPerPartition: 4 << 20,
-  maxBytes: 32 << 20,
-  minBytes: 1,
-  maxWaitTimeInMs: 100,
-  // a sink that dies without leaving (SIGKILL, power loss) holds its partitions until this expires
-  sessionTimeout: 10_000,
-  heartbeatInterval: 1_000,
-  allowAutoTopicCreation: false,
-});
-
-/**
  * Offset commits off the write path, per partition: at most one in flight; offsets that come in
  * meanwhile collapse into the newest, sent when it returns (committing offset n covers all before it).
  * `settled()` waits until nothing is in flight or pending (before the consumer leaves the group).

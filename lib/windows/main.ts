@@ -11,11 +11,10 @@ import { config } from '../config.ts';
 import { ensureDatabase, openDb } from '../db/connect.ts';
 import { describeMigration, migrate } from '../db/migrate.ts';
 import { number, parseFlags } from '../flags.ts';
-import { createKafka, createProducer } from '../kafka.ts';
+import { createKafka, createProducer, groupConsumerConfig } from '../kafka.ts';
 import { runLab } from '../lab.ts';
 import { serveMetrics } from '../metrics.ts';
 import { PartitionCounts } from '../send.ts';
-import { sinkConsumerConfig } from '../sink/sink.ts';
 import { AnomalyDetector } from './anomalies.ts';
 import { type WindowsProgress, runWindows } from './consumer.ts';
 import { WindowOperator } from './operator.ts';
@@ -64,7 +63,7 @@ await runLab('windows', async ({ signal }) => {
   await ensureDatabase(c.db.url);
   const db = await openDb(c.db.url, 2);
   const kafka = createKafka('txlab-windows');
-  const consumer = kafka.consumer(sinkConsumerConfig(args.group));
+  const consumer = kafka.consumer(groupConsumerConfig(args.group));
   const producer = createProducer(kafka);
   const admin = kafka.admin();
   try {
