@@ -301,6 +301,7 @@ await runLab('lab 06', async ({ signal }) => {
       fromMs: t0,
       toMs: lastEnd,
       late: new Set(outputs.late.filter((l) => l.view === 'category_tumbling').map((l) => l.transaction_id)),
+      run: new Set([...perPartition.values()].flat().map((e) => e.transaction_id)),
       stored,
       t0,
     });

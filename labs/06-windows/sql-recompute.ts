@@ -19,6 +19,9 @@ export async function recomputeTumbling(
     toMs: number;
     /** ids the late topic names for this view: they count in none of its windows */
     late: ReadonlySet<string>;
+    /** this run's transaction ids: rows of other runs in the same stretch of event time are not its (lab 05's
+     * accelerated clock dates events ahead of the wall clock) */
+    run: ReadonlySet<string>;
     stored: readonly StoredResult[];
     t0: number;
   },
@@ -34,7 +37,7 @@ export async function recomputeTumbling(
   // (addEvent): the second opinion is the database's rows and bucketing, not another sum.
   const sql = new Map<string, Aggregate>();
   for (const r of rows) {
-    if (o.late.has(String(r.id))) continue;
+    if (!o.run.has(String(r.id)) || o.late.has(String(r.id))) continue;
     const id = `${Number(r.window_start)}|${r.k}`;
     const a = sql.get(id) ?? emptyAggregate();
     addEvent(a, { amount: Number(r.amount), status: r.status });
