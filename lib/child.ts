@@ -154,8 +154,25 @@ export function toParent(m: unknown): Promise<void> {
   return new Promise((resolve) => (process.send ? process.send(m, undefined, undefined, () => resolve()) : resolve()));
 }
 
+/**
+ * A child whose parent is gone (SIGKILLed, crashed) stops itself gracefully (SIGTERM: it leaves its group,
+ * flushes), instead of running on unseen with nobody to stop it. Checked once a second; only with a parent.
+ */
+function exitWithParent() {
+  if (!process.send) return;
+  const parent = process.ppid;
+  const check = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(check);
+    console.error(`${process.pid}: its parent (pid ${parent}) is gone: stopping`);
+    process.kill(process.pid, 'SIGTERM');
+  }, 1_000);
+  check.unref();
+}
+
 /** Tells the parent this process is ready, and where its metrics are (and prints it, for a person running it by hand). */
 export function announceReady(detail: string, o: { metricsPort?: number } = {}): Promise<void> {
+  exitWithParent();
   const m: ReadyMessage = { type: 'ready', runtime: runtime(), pid: process.pid, detail, ...o };
   const metrics = m.metricsPort ? `, metrics on http://127.0.0.1:${m.metricsPort}/metrics` : '';
   console.error(`${detail} (pid ${m.pid}, ${m.runtime}${metrics})`);

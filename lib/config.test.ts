@@ -52,6 +52,8 @@ describe('config', () => {
           aggregates: 'transaction_aggregates',
           anomalies: 'transaction_anomalies',
           verdicts: 'transaction_verdicts',
+          guaranteesInput: 'guarantees.input',
+          guaranteesOutput: 'guarantees.output',
         },
         sink: 'txlab-sink',
         windows: 'txlab-windows',
@@ -67,12 +69,14 @@ describe('config', () => {
       expect(Object.values(c.topics).every((t) => t.startsWith('darooghe.'))).toBe(true);
       expect({
         sink: c.sink.group,
+        guarantees: c.guarantees.groupPrefix,
         fraud: c.fraud.group,
         queue: c.fraud.taskQueue,
         workflows: c.fraud.workflowPrefix,
         db: c.db.url,
       }).toEqual({
         sink: 'darooghe.txlab-sink',
+        guarantees: 'darooghe.txlab-guarantees',
         fraud: 'darooghe.fraud',
         queue: 'darooghe.fraud-review',
         workflows: 'darooghe.review',

@@ -90,8 +90,17 @@ export function namesFor(prefix: string | undefined) {
       aggregates: `${p}transaction_aggregates`,
       anomalies: `${p}transaction_anomalies`,
       verdicts: `${p}transaction_verdicts`,
+      // lab 07's own copy of the stream and its outputs, so its crashes and duplicates reach no other consumer
+      guaranteesInput: `${p}guarantees.input`,
+      guaranteesOutput: `${p}guarantees.output`,
     },
-    groups: { sink: `${p}txlab-sink`, fraud: `${p}fraud`, windows: `${p}txlab-windows` },
+    groups: {
+      sink: `${p}txlab-sink`,
+      fraud: `${p}fraud`,
+      windows: `${p}txlab-windows`,
+      /** one group per pipeline of lab 07: `<this>.<mode>.<sink>` */
+      guarantees: `${p}txlab-guarantees`,
+    },
     taskQueue: `${p}fraud-review`,
     workflowPrefix: `${p}review`,
   };
@@ -141,6 +150,11 @@ function toConfig(env: Env) {
     replicationFactor: env.REPLICATION_FACTOR,
     sink: { group: names.groups.sink },
     windows: { group: names.groups.windows },
+    guarantees: {
+      input: names.topics.guaranteesInput,
+      output: names.topics.guaranteesOutput,
+      groupPrefix: names.groups.guarantees,
+    },
     fraud: {
       group: names.groups.fraud,
       taskQueue: names.taskQueue,

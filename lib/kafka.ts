@@ -17,7 +17,7 @@ import { waitFor } from './wait.ts';
 
 // Transient states every client meets right after a broker starts; kafkajs retries them itself.
 const TRANSIENT =
-  /coordinator is loading|coordinator is not available|no leader for this topic-partition|not the correct coordinator|Broker not connected|group is rebalancing/i;
+  /coordinator is loading|coordinator is not available|no leader for this topic-partition|not the correct coordinator|Broker not connected|group is rebalancing|another concurrent operation on the same transaction/i;
 
 function logCreator() {
   return ({ namespace, level, log }: LogEntry) => {

@@ -40,6 +40,7 @@ describe('the migration files', () => {
         '003_bulk_loads.sql',
         '004_transaction_ids.sql',
         '005_window_results.sql',
+        '006_guarantees.sql',
       ]);
       for (const s of files.flatMap((f) => f.statements))
         expect(s).toMatch(

@@ -9,6 +9,12 @@ import type { EngineName } from '../stack/index.ts';
 /** What a check found: ok or not, and the lines that say what was expected and what came. */
 export type CheckResult = { ok: boolean; lines: string[] };
 
+/** What a check is told besides the implementation: for a check that runs it in a process of its own. */
+export type CheckContext = {
+  /** the implementation's file from the project root: exercises/ID/exercise.ts, solution.ts or wrong.ts */
+  file: string;
+};
+
 export type Exercise<I> = {
   /** the folder name, e.g. `06-1-hopping-windows` */
   id: string;
@@ -25,7 +31,7 @@ export type Exercise<I> = {
   /** a plausible wrong answer (wrong.ts, the reference with one classic mistake); the tests check the check fails on it */
   wrong?: () => Promise<I>;
   /** runs `impl` on the engines; throws MissingSolution (from the learner's file) when it is not written */
-  check: (impl: I) => Promise<CheckResult>;
+  check: (impl: I, ctx: CheckContext) => Promise<CheckResult>;
 };
 
 export const defineExercise = <I>(e: Exercise<I>): Exercise<I> => e;

@@ -72,6 +72,20 @@ describe('running a check', () => {
     expect(describeOutcome(untouched, o)).toContain('a plausible wrong answer (exercises/99-1-double/wrong.ts)');
   });
 
+  test('tells the check the file of the code it runs: a check that starts a process of its own needs it', async () => {
+    const files: string[] = [];
+    const e = {
+      ...exercise({ double: (n) => n * 2 }),
+      check: async (_: Impl, { file }: { file: string }) => (files.push(file), { ok: true, lines: [] }),
+    };
+    for (const mode of ['learner', 'solution', 'wrong'] as const) await runCheck(e, mode);
+    expect(files).toEqual([
+      'exercises/99-1-double/exercise.ts',
+      'exercises/99-1-double/solution.ts',
+      'exercises/99-1-double/wrong.ts',
+    ]);
+  });
+
   test('an exercise without a wrong answer fails in that mode, saying so', async () => {
     const o = await runCheck({ ...untouched, wrong: undefined }, 'wrong');
     expect({ ok: o.ok, lines: o.lines }).toEqual({ ok: false, lines: ['exercises/99-1-double has no wrong.ts'] });

@@ -44,7 +44,8 @@ export async function runCheck<I>(e: Exercise<I>, mode: Mode): Promise<Outcome> 
 async function attempt<I>(e: Exercise<I>, who: 'learner' | 'solution' | 'wrong') {
   try {
     const impl = await (who === 'learner' ? e.learner() : who === 'wrong' ? e.wrong!() : e.solution());
-    const r = await e.check(impl);
+    const file = `exercises/${e.id}/${who === 'learner' ? 'exercise' : who}.ts`;
+    const r = await e.check(impl, { file });
     return { ok: r.ok, lines: r.lines, missing: false };
   } catch (err) {
     if (isMissingSolution(err)) return { ok: false, lines: [(err as Error).message], missing: true };

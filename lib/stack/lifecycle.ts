@@ -102,6 +102,11 @@ export async function engineStatus(e: Engine): Promise<Status> {
 export type StopResult = 'external' | 'not running' | 'stopped' | 'killed';
 
 /** Stops our process (never an external instance or a stranger on our port); data stays. */
+async function anyAccepts(e: Engine): Promise<boolean> {
+  for (const p of e.ports) if (await portAccepts(e.host, p.port)) return true;
+  return false;
+}
+
 export async function stopEngine(e: Engine): Promise<{ result: StopResult; pid?: number; ms: number }> {
   const t0 = performance.now();
   if (!e.managed) return { result: 'external', ms: 0 };
@@ -109,5 +114,8 @@ export async function stopEngine(e: Engine): Promise<{ result: StopResult; pid?:
   if (pid === undefined) return { result: 'not running', ms: 0 };
   const result = await stopPid(pid, e.stopTimeoutMs);
   ownedPid(e.pidFile, e.markers); // removes the pid file now that the process is gone
+  // a JVM's listening sockets can outlive its pid by a moment: stopped means its ports are free again,
+  // so a start right after (a restart) does not find them taken
+  await waitFor(async () => !(await anyAccepts(e)), { timeoutMs: 15_000, intervalMs: 100 });
   return { result, pid, ms: performance.now() - t0 };
 }

@@ -1,0 +1,209 @@
+// One pipeline of lab 07 as a consumer-group member: read the input in batches of at most `batchSize`
+// records of one partition, settle them (settle.ts), and hand each batch to its guarantee's protocol
+// (protocols.ts) with the effects of its sink. Dependencies are passed in; main.ts builds them.
+//
+// The protocol's order decides what a crash costs; this loop only keeps the bookkeeping honest:
+//   1. offsets are committed only by the protocol (autoCommit off), never behind its back;
+//   2. a failed batch is not skipped: the error stops the run, and the restarted process reads from the
+//      stored position (kafkajs would otherwise retry the same batch in place, hiding the restart);
+//   3. the exactly-once SQL pipeline reads its positions from the database at each assignment, skips
+//      records below them (a fetch in flight from before the seek), and moves them by compare-and-set;
+//   4. each effect says when it made something durable (durable.ts), so a crash can land right there
+//      (phase `first-durable`) in any protocol, an exercise's included.
+import type { Consumer, Producer, Transaction as KafkaTransaction } from 'kafkajs';
+import type { Pool } from 'mysql2/promise';
+import { type PartitionCounts, deliverEach } from '../send.ts';
+import type { CrashPhase, GuaranteeNames, Pipeline } from './modes.ts';
+import * as standard from './protocols.ts';
+import type { Batch, Effects } from './protocols.ts';
+import { isTransaction, watchConnection, watchTransactions, wrote } from './durable.ts';
+import { type Settlement, settle, settlementMessage, sourceKey } from './settle.ts';
+import { type Scope, insertOutputs, movePosition, readPositions } from './store.ts';
+
+export type StepProgress = {
+  batches: number;
+  records: number;
+  /** partition → the offset to read next, as this process last stored it */
+  positions: Record<string, number>;
+  /** this batch: records, and ms from its first record being handed in to its position stored */
+  last: { records: number; ms: number; partition: number };
+  /** outputs given up after a failed write (at most once only) */
+  gaveUp: number;
+};
+
+/** The batch a crash interrupted: what the lab predicts the audit will find lost or duplicated. */
+export type CrashReport = { phase: CrashPhase; batch: number; partition: number; sources: string[] };
+
+export type StepDeps = {
+  pipeline: Pipeline;
+  names: GuaranteeNames;
+  scope: Scope;
+  consumer: Consumer;
+  /** for the Kafka sink: an idempotent producer, or for exactly once a transactional one (already initialised) */
+  producer?: Producer;
+  partitions: PartitionCounts;
+  /** for the SQL sink */
+  pool?: Pool;
+  /** where the run starts in each partition: read from here where the group has no offset (nor the database a position) */
+  from: ReadonlyMap<number, number>;
+  batchSize: number;
+  /** the protocols to use instead of protocols.ts's (an exercise's), by the same names */
+  protocols?: Partial<Protocols>;
+  crashAt?: { phase: CrashPhase; batch: number };
+  onCrash(r: CrashReport): Promise<void>;
+  onProgress(p: StepProgress): void;
+  log(line: string): void;
+  signal: AbortSignal;
+};
+
+export type Protocols = Pick<typeof standard, 'atMostOnce' | 'atLeastOnce' | 'exactlyOnceKafka' | 'exactlyOnceSql'>;
+
+/** Runs until the signal aborts or a batch fails (then it throws, and the process should exit). */
+export async function runStep(d: StepDeps): Promise<void> {
+  const { pipeline, names, scope, consumer } = d;
+  const pid = process.pid;
+  // partition → the offset to read next, as stored (exactly once into SQL: read from the database)
+  const positions = new Map<number, number>();
+  const reported: Record<string, number> = {};
+  let batches = 0;
+  let records = 0;
+  let gaveUp = 0;
+  let current: Batch | undefined;
+  const eosSql = pipeline.mode === 'exactly-once' && pipeline.sink === 'sql';
+
+  const crash = async (phase: CrashPhase) => {
+    if (!d.crashAt || d.crashAt.phase !== phase || d.crashAt.batch !== batches + 1 || !current) return;
+    await d.onCrash({
+      phase,
+      batch: batches + 1,
+      partition: current.partition,
+      sources: current.outputs.map((o) => sourceKey(o.source)),
+    });
+    process.kill(process.pid, 'SIGKILL');
+    await new Promise(() => {}); // the signal arrives before anything else runs
+  };
+  /** one of the batch's effects is durable now (the others may not be) */
+  const durable = () => crash('first-durable');
+  const sendTo = async (to: Producer | KafkaTransaction, b: Batch) => {
+    const outcomes = await deliverEach(to as Producer, d.partitions, names.output, b.outputs, (s) =>
+      settlementMessage(s, pid),
+    );
+    const failed = outcomes.find((o) => o.error);
+    if (failed?.error) throw failed.error;
+    if (!isTransaction(to)) await durable(); // acknowledged outside a transaction: durable now
+  };
+  const effects: Effects = {
+    write: async (b) => {
+      if (pipeline.sink === 'kafka') return sendTo(d.producer!, b);
+      await insertOutputs(d.pool!, scope, b.outputs, pid); // autocommit
+      await durable();
+    },
+    commit: async (b) => {
+      await consumer.commitOffsets([{ topic: b.topic, partition: b.partition, offset: String(b.next) }]);
+      await durable();
+    },
+    crash,
+    gaveUp(b, e) {
+      gaveUp += b.outputs.length;
+      d.log(
+        `${scope.pipeline}: gave up ${b.outputs.length} outputs of ${b.topic}[${b.partition}] ` +
+          `below offset ${b.next} after their position was stored: ${e.message} (at most once: not retried)`,
+      );
+    },
+  };
+  const { atMostOnce, atLeastOnce, exactlyOnceKafka, exactlyOnceSql } = { ...standard, ...d.protocols };
+  const txProducer = d.producer && watchTransactions(d.producer, durable);
+  const { commit } = effects;
+  const handle = (b: Batch): Promise<void> => {
+    if (pipeline.mode === 'at-most-once') return atMostOnce(b, effects);
+    if (pipeline.mode === 'at-least-once') return atLeastOnce(b, effects);
+    if (pipeline.sink === 'kafka')
+      return exactlyOnceKafka(b, { producer: txProducer!, group: names.group, send: sendTo, commit, crash });
+    const from = positions.get(b.partition) ?? null;
+    return exactlyOnceSql(b, {
+      connection: async () => watchConnection(await d.pool!.getConnection(), durable),
+      insert: async (conn, x) => {
+        await insertOutputs(conn, scope, x.outputs, pid);
+        await wrote(conn, durable);
+      },
+      storePosition: async (conn, x) => {
+        await movePosition(conn, scope, { topic: x.topic, partition: x.partition, from, to: x.next });
+        await wrote(conn, durable);
+      },
+      commit,
+      crash,
+    });
+  };
+
+  if (eosSql) consumer.on(consumer.events.GROUP_JOIN, () => positions.clear()); // read again: another process may have moved them
+
+  await consumer.subscribe({ topic: names.input, fromBeginning: true });
+  let failure: Error | undefined;
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: 1,
+    eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      const partition = batch.partition;
+      if (eosSql && !positions.has(partition)) {
+        const stored = await readPositions(d.pool!, scope, names.input);
+        if (stored.has(partition)) positions.set(partition, stored.get(partition)!);
+      }
+      // Nothing below the floor is processed: the run's start, and what this process (or, exactly once into
+      // SQL, the database) already holds as done. A batch wholly below it is a fetch from before the run
+      // (a new group starts at the topic's start) or from before a seek: jump to the floor instead. The
+      // jump is decided here, before anything of the partition is processed, so it can never go back past
+      // work already done (a seek from an assignment callback can land after the first batch, and did).
+      const floor = Math.max(d.from.get(partition) ?? 0, positions.get(partition) ?? 0);
+      let messages = batch.messages;
+      const below = messages.filter((m) => Number(m.offset) < floor).length;
+      if (below > 0 && below === messages.length) {
+        consumer.seek({ topic: batch.topic, partition, offset: String(floor) });
+        return;
+      }
+      messages = messages.slice(below);
+      for (let i = 0; i < messages.length; i += d.batchSize) {
+        if (d.signal.aborted || !isRunning() || isStale()) return;
+        const chunk = messages.slice(i, i + d.batchSize);
+        const t0 = performance.now();
+        const outputs: Settlement[] = chunk.map((m) => settle(m.value, { partition, offset: Number(m.offset) }));
+        const last = chunk[chunk.length - 1]!;
+        current = { topic: batch.topic, partition, outputs, next: Number(last.offset) + 1 };
+        try {
+          await handle(current);
+        } catch (e) {
+          failure = e as Error;
+          d.log(
+            `${scope.pipeline}: batch of ${chunk.length} from ${batch.topic}[${partition}] @ offset ${chunk[0]!.offset} failed: ${failure.message}`,
+          );
+          throw e;
+        }
+        positions.set(partition, current.next);
+        resolveOffset(last.offset);
+        batches++;
+        records += chunk.length;
+        reported[partition] = current.next;
+        d.onProgress({
+          batches,
+          records,
+          positions: { ...reported },
+          last: { records: chunk.length, ms: performance.now() - t0, partition },
+          gaveUp,
+        });
+        await heartbeat();
+      }
+    },
+  });
+  // a failed batch stops the run: the caller exits, and a fresh process resumes from the stored position
+  await new Promise<void>((resolve, reject) => {
+    const check = setInterval(() => {
+      if (failure) {
+        clearInterval(check);
+        reject(failure);
+      } else if (d.signal.aborted) {
+        clearInterval(check);
+        resolve();
+      }
+    }, 50);
+  });
+}
