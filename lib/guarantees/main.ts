@@ -16,6 +16,7 @@ import { runLab } from '../lab.ts';
 import { PartitionCounts } from '../send.ts';
 import { CRASH_PHASES, type CrashPhase, PIPELINES, namesOf, parsePipelineId, pipelineId } from './modes.ts';
 import { type CrashReport, type Protocols, type StepProgress, runStep } from './step.ts';
+import { readPositions } from './store.ts';
 import { createTransactionalProducer, initTransactions } from './transactional.ts';
 
 const c = config();
@@ -55,7 +56,8 @@ const flags = {
 export type GuaranteesIpcMessage =
   | { type: 'joined'; partitions: number[] }
   | { type: 'progress'; progress: StepProgress }
-  | { type: 'crashing'; crash: CrashReport };
+  | { type: 'crashing'; crash: CrashReport }
+  | { type: 'stored'; positions: Record<string, number> };
 
 await runLab('guarantees', async ({ signal }) => {
   const a = parseFlags(flags);
@@ -67,6 +69,7 @@ await runLab('guarantees', async ({ signal }) => {
   const protocols = a.protocol ? ((await import(resolve(PROJECT_ROOT, a.protocol))) as Partial<Protocols>) : undefined;
   const kafka = createKafka(`txlab-${id}`);
   const consumer = kafka.consumer({ ...groupConsumerConfig(names.group), sessionTimeout: 6_000 });
+  const admin = kafka.admin();
   const producer =
     pipeline.sink !== 'kafka'
       ? undefined
@@ -83,7 +86,7 @@ await runLab('guarantees', async ({ signal }) => {
     await producer?.connect();
     // before reading any offset: fence older instances and end their open transaction
     if (pipeline.mode === 'exactly-once' && producer) await initTransactions(producer);
-    await consumer.connect();
+    await Promise.all([consumer.connect(), admin.connect()]);
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
       const mine = [...(e.payload.memberAssignment[names.input] ?? [])].sort((x, y) => x - y);
       say(`${id}: joined group ${names.group}: partitions ${mine.join(',') || 'none'}`);
@@ -100,6 +103,15 @@ await runLab('guarantees', async ({ signal }) => {
       partitions: new PartitionCounts(kafka),
       pool: db?.pool,
       from,
+      stored: async () => {
+        if (pipeline.mode === 'exactly-once' && pipeline.sink === 'sql')
+          return readPositions(db!.pool, { runId: a.run, pipeline: id }, names.input);
+        const [t] = await admin.fetchOffsets({ groupId: names.group, topics: [names.input] });
+        return new Map(
+          (t?.partitions ?? []).filter((x) => Number(x.offset) >= 0).map((x) => [x.partition, Number(x.offset)]),
+        );
+      },
+      onStored: (positions) => void toParent({ type: 'stored', positions } satisfies GuaranteesIpcMessage),
       batchSize: a.batch,
       protocols,
       crashAt: phase ? { phase: phase as CrashPhase, batch: Number(batch) } : undefined,
@@ -111,6 +123,7 @@ await runLab('guarantees', async ({ signal }) => {
   } finally {
     await consumer.disconnect().catch((e) => say(`${id}: consumer disconnect: ${(e as Error).message}`));
     await producer?.disconnect().catch(() => {});
+    await admin.disconnect().catch(() => {});
     await db?.pool.end().catch(() => {});
   }
 });

@@ -15,6 +15,8 @@ export type PipelineProcess = Omit<Child, 'ready'> & {
   /** every batch it completed: records and ms */
   batches(): StepProgress['last'][];
   crash(): CrashReport | undefined;
+  /** the positions as stored (group offsets or database), as it last read them while idle */
+  stored(): Record<string, number>;
 };
 
 export function spawnPipeline(o: {
@@ -32,6 +34,7 @@ export function spawnPipeline(o: {
 }): PipelineProcess {
   let progress: StepProgress | undefined;
   let crash: CrashReport | undefined;
+  let stored: Record<string, number> = {};
   const batches: StepProgress['last'][] = [];
   let markJoined: (p: number[]) => void = () => {};
   const joined = new Promise<number[]>((r) => (markJoined = r));
@@ -58,6 +61,7 @@ export function spawnPipeline(o: {
         progress = message.progress;
         batches.push(message.progress.last);
       } else if (message.type === 'crashing') crash = message.crash;
+      else if (message.type === 'stored') stored = message.positions;
     },
   });
   return {
@@ -68,6 +72,7 @@ export function spawnPipeline(o: {
     progress: () => progress,
     batches: () => [...batches],
     crash: () => crash,
+    stored: () => ({ ...stored }),
   };
 }
 

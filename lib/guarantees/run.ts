@@ -101,7 +101,8 @@ export async function runPipeline(o: {
           if (progress && firstBatchAt === undefined) firstBatchAt = since();
           if (progress && busySince === undefined) busySince = performance.now();
           if (progress) o.onProgress?.(recordsBefore + progress.records);
-          for (const [k, v] of Object.entries(progress?.positions ?? {}))
+          // what it reported after each batch, and what the store holds (read while it is idle)
+          for (const [k, v] of [...Object.entries(progress?.positions ?? {}), ...Object.entries(p.stored())])
             positions[k] = Math.max(v, positions[k] ?? -1);
           if (caughtUp(positions, o.to, o.from)) return 'done';
           if (!p.running()) return 'exited';

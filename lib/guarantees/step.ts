@@ -46,6 +46,13 @@ export type StepDeps = {
   pool?: Pool;
   /** where the run starts in each partition: read from here where the group has no offset (nor the database a position) */
   from: ReadonlyMap<number, number>;
+  /**
+   * The positions as stored (the group's committed offsets, or the database's), reported while no batch
+   * is in hand: a process killed between storing a position and reporting it leaves a position that only
+   * the store knows, and its successor, with nothing left to read, would never report it.
+   */
+  stored(): Promise<Map<number, number>>;
+  onStored(positions: Record<string, number>): void;
   batchSize: number;
   /** the protocols to use instead of protocols.ts's (an exercise's), by the same names */
   protocols?: Partial<Protocols>;
@@ -136,9 +143,24 @@ export async function runStep(d: StepDeps): Promise<void> {
   };
 
   if (eosSql) consumer.on(consumer.events.GROUP_JOIN, () => positions.clear()); // read again: another process may have moved them
+  // a crash kafkajs does not restart from stops the run as a failed batch does: the process exits
+  let failure: Error | undefined;
+  consumer.on(consumer.events.CRASH, (e) => {
+    if (e.payload.restart) return;
+    failure = e.payload.error;
+    d.log(`${scope.pipeline}: the consumer stopped: ${failure.message}`);
+  });
+  let inHand = false;
+  const storedTimer = setInterval(() => {
+    if (inHand) return;
+    d.stored()
+      .then((stored) => {
+        if (!inHand) d.onStored(Object.fromEntries([...stored].map(([p, at]) => [String(p), at])));
+      })
+      .catch(() => {}); // the next tick tries again
+  }, 1_000);
 
   await consumer.subscribe({ topic: names.input, fromBeginning: true });
-  let failure: Error | undefined;
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
@@ -169,6 +191,7 @@ export async function runStep(d: StepDeps): Promise<void> {
         const outputs: Settlement[] = chunk.map((m) => settle(m.value, { partition, offset: Number(m.offset) }));
         const last = chunk[chunk.length - 1]!;
         current = { topic: batch.topic, partition, outputs, next: Number(last.offset) + 1 };
+        inHand = true;
         try {
           await handle(current);
         } catch (e) {
@@ -177,6 +200,8 @@ export async function runStep(d: StepDeps): Promise<void> {
             `${scope.pipeline}: batch of ${chunk.length} from ${batch.topic}[${partition}] @ offset ${chunk[0]!.offset} failed: ${failure.message}`,
           );
           throw e;
+        } finally {
+          inHand = false;
         }
         positions.set(partition, current.next);
         resolveOffset(last.offset);
@@ -199,9 +224,11 @@ export async function runStep(d: StepDeps): Promise<void> {
     const check = setInterval(() => {
       if (failure) {
         clearInterval(check);
+        clearInterval(storedTimer);
         reject(failure);
       } else if (d.signal.aborted) {
         clearInterval(check);
+        clearInterval(storedTimer);
         resolve();
       }
     }, 50);
