@@ -6,9 +6,12 @@
 //   1. offsets are committed only by the protocol (autoCommit off), never behind its back;
 //   2. a failed batch is not skipped: the error stops the run, and the restarted process reads from the
 //      stored position (kafkajs would otherwise retry the same batch in place, hiding the restart);
-//   3. the exactly-once SQL pipeline reads its positions from the database at each assignment, skips
-//      records below them (a fetch in flight from before the seek), and moves them by compare-and-set;
-//   4. each effect says when it made something durable (durable.ts), so a crash can land right there
+//   3. nothing below a floor is processed: the run's start, what this process stored, and for exactly
+//      once into SQL the database's position, read again at each assignment and moved by compare-and-set;
+//      a batch wholly below it makes the consumer seek to it, decided inside the batch loop;
+//   4. while no batch is in hand, the positions as stored are reported too, so a run can see it is done
+//      even when a killed process stored its last position without reporting it;
+//   5. each effect says when it made something durable (durable.ts), so a crash can land right there
 //      (phase `first-durable`) in any protocol, an exercise's included.
 import type { Consumer, Producer, Transaction as KafkaTransaction } from 'kafkajs';
 import type { Pool } from 'mysql2/promise';
