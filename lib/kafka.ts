@@ -92,8 +92,17 @@ export async function ensureTopics(admin: Admin, specs: ITopicConfig[]): Promise
   const present = new Set(await admin.listTopics());
   const missing = specs.filter((s) => !present.has(s.topic));
   if (missing.length) {
-    await admin.createTopics({ topics: missing, waitForLeaders: true });
-    // KRaft propagates new topics to the broker's metadata cache asynchronously: wait until it serves them
+    // not kafkajs's waitForLeaders: it retries only LEADER_NOT_AVAILABLE, and a broker that has just started
+    // answers UNKNOWN_TOPIC_OR_PARTITION for a topic it created a moment ago (KRaft propagates new topics to
+    // its metadata cache asynchronously), which ended lab 09's ceiling on a fresh stack
+    try {
+      await admin.createTopics({ topics: missing, waitForLeaders: false });
+    } catch (e) {
+      // another process (a child of the same lab) created some of them in between: fine if all exist now
+      const now = new Set(await admin.listTopics());
+      if (!missing.every((s) => now.has(s.topic))) throw e;
+    }
+    // wait until the broker serves every new topic with a leader for each partition
     for (const s of missing) await waitForTopic(admin, s.topic);
     result.created.push(...missing.map((s) => s.topic));
   }
