@@ -45,6 +45,8 @@ export type Child = {
   stop(timeoutMs?: number): Promise<number>;
   /** SIGKILL: a crash, nothing cleaned up */
   kill(): Promise<number>;
+  /** a message to it over IPC (its `process.on('message')`); dropped once it has exited */
+  send(message: unknown): void;
 };
 
 const KEEP_LINES = 5000;
@@ -118,6 +120,9 @@ export function spawnChild(o: ChildOptions): Child {
       }
     },
     kill: () => signal('SIGKILL'),
+    send(message) {
+      if (running()) proc.send(message);
+    },
   };
 }
 
