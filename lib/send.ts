@@ -92,6 +92,52 @@ export async function sendPerPartition(
   return outcomes.flatMap((o) => o.metadata);
 }
 
+/** bytes per request that sendBySize keeps under, well below the broker's message.max.bytes (~1 MiB) */
+export const REQUEST_BYTES = 256 << 10;
+
+/** Bytes a record takes on the wire, rounded up (record and batch overhead included). */
+export function recordBytes(m: Message): number {
+  const len = (v: unknown) => (v === null || v === undefined ? 0 : Buffer.byteLength(v as Buffer | string));
+  let n = 80 + len(m.key) + len(m.value);
+  for (const [k, v] of Object.entries(m.headers ?? {})) n += 8 + Buffer.byteLength(k) + len(v);
+  return n;
+}
+
+/** Consecutive slices of at most `maxBytes` each (a record larger than that goes alone). */
+export function bySize(messages: readonly Message[], maxBytes: number = REQUEST_BYTES): Message[][] {
+  const out: Message[][] = [];
+  let slice: Message[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    const n = recordBytes(m);
+    if (slice.length > 0 && bytes + n > maxBytes) {
+      out.push(slice);
+      [slice, bytes] = [[], 0];
+    }
+    slice.push(m);
+    bytes += n;
+  }
+  if (slice.length > 0) out.push(slice);
+  return out;
+}
+
+/**
+ * sendPerPartition for any number of records: in size-bounded slices, one after another, so no request
+ * exceeds the broker's limit (MESSAGE_TOO_LARGE would otherwise stop a process whose output grows with
+ * its input, as the windows process's flushes do) and each partition keeps the records' order.
+ */
+export async function sendBySize(
+  producer: Producer,
+  counts: PartitionCounts,
+  r: PartitionedRecord,
+  maxBytes: number = REQUEST_BYTES,
+): Promise<RecordMetadata[]> {
+  const out: RecordMetadata[] = [];
+  for (const messages of bySize(r.messages, maxBytes))
+    out.push(...(await sendPerPartition(producer, counts, { ...r, messages })));
+  return out;
+}
+
 export type PartitionOutcome = {
   partition: number;
   messages: number;

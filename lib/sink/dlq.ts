@@ -10,7 +10,9 @@
 // requests of at most DLQ_LIMITS.requestBytes, one send() per partition (lib/send.ts).
 import { createHash } from 'node:crypto';
 import type { IHeaders, Message, Producer } from 'kafkajs';
-import { type PartitionCounts, sendPerPartition } from '../send.ts';
+import { type PartitionCounts, REQUEST_BYTES, bySize, sendPerPartition } from '../send.ts';
+
+export { bySize, recordBytes } from '../send.ts';
 import type { RejectReason } from './counters.ts';
 import type { InMessage, Reject } from './decode.ts';
 import type { Conflict } from './writer.ts';
@@ -44,7 +46,7 @@ export const DLQ_LIMITS = {
   /** of a key, this many bytes go at most */
   keyBytes: 1 << 10,
   /** bytes per DLQ request, well under the broker's message.max.bytes (~1 MiB) */
-  requestBytes: 256 << 10,
+  requestBytes: REQUEST_BYTES,
 } as const;
 
 export type Source = { topic: string; partition: number; group: string };
@@ -107,35 +109,12 @@ export function conflictReject(c: Conflict, message: InMessage): Reject {
   };
 }
 
-/** Bytes a record takes on the wire, rounded up (record and batch overhead included). */
-export function recordBytes(m: Message): number {
-  const len = (v: unknown) => (v === null || v === undefined ? 0 : Buffer.byteLength(v as Buffer | string));
-  let n = 80 + len(m.key) + len(m.value);
-  for (const [k, v] of Object.entries(m.headers ?? {})) n += 8 + Buffer.byteLength(k) + len(v);
-  return n;
-}
-
-/** Consecutive slices of at most `maxBytes` each (a record larger than that goes alone). */
-export function bySize(messages: readonly Message[], maxBytes: number = DLQ_LIMITS.requestBytes): Message[][] {
-  const out: Message[][] = [];
-  let slice: Message[] = [];
-  let bytes = 0;
-  for (const m of messages) {
-    const n = recordBytes(m);
-    if (slice.length > 0 && bytes + n > maxBytes) {
-      out.push(slice);
-      [slice, bytes] = [[], 0];
-    }
-    slice.push(m);
-    bytes += n;
-  }
-  if (slice.length > 0) out.push(slice);
-  return out;
-}
-
 /** The rejects of one chunk as DLQ requests: bounded records, in size-bounded slices. */
 export function dlqRequests(rejects: readonly Reject[], source: Source, nowMs: number): Message[][] {
-  return bySize(rejects.map((r) => toDlqMessage(r, source, nowMs)));
+  return bySize(
+    rejects.map((r) => toDlqMessage(r, source, nowMs)),
+    DLQ_LIMITS.requestBytes,
+  );
 }
 
 /** Where dead letters go: a producer and the partition counts it places records with. */

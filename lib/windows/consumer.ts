@@ -4,7 +4,8 @@
 //      counted and skipped: the sink dead-letters it with the reason), process it;
 //   2. after each batch and every `tickMs` (so windows close while a partition is quiet): advance the
 //      watermark; send late events to the late topic, final results to the aggregates topic and to SQL
-//      (upsert), anomalies to the anomalies topic — each acknowledged or the loop stops;
+//      (upsert), anomalies to the anomalies topic — each acknowledged or the loop stops; a flush of any
+//      size goes in requests under the broker's limit (a busy 30-s window holds a result per customer);
 //   3. only then commit every partition's resume point, with the operator's metadata (stream time,
 //      emitted frontier, last offset read) in the commit, so a restart after SIGKILL judges and emits
 //      exactly as before (operator.ts). Topics get a record again after a replay (at-least-once:
@@ -12,7 +13,7 @@
 import type { Admin, Consumer, EachBatchPayload, Producer } from 'kafkajs';
 import type { Pool } from 'mysql2/promise';
 import { decodeTransaction } from '../schema.ts';
-import { type PartitionCounts, sendPerPartition } from '../send.ts';
+import { type PartitionCounts, sendBySize } from '../send.ts';
 import { type Anomaly, AnomalyDetector } from './anomalies.ts';
 import { windowsMetrics } from './metrics.ts';
 import { type LateEvent, type WindowResult, WindowOperator, decodeMeta } from './operator.ts';
@@ -210,14 +211,14 @@ async function persist(o: WindowsOptions, results: WindowResult[], late: LateEve
   const sends: Promise<unknown>[] = [];
   if (late.length > 0)
     sends.push(
-      sendPerPartition(o.producer, o.partitions, {
+      sendBySize(o.producer, o.partitions, {
         topic: o.topics.late,
         messages: late.map((l) => json(l.transaction_id, l)),
       }),
     );
   if (results.length > 0) {
     sends.push(
-      sendPerPartition(o.producer, o.partitions, {
+      sendBySize(o.producer, o.partitions, {
         topic: o.topics.aggregates,
         messages: results.map((r) => json(`${r.view}|${r.start}|${r.key}`, r)),
       }),
@@ -226,7 +227,7 @@ async function persist(o: WindowsOptions, results: WindowResult[], late: LateEve
   }
   if (anomalies.length > 0)
     sends.push(
-      sendPerPartition(o.producer, o.partitions, {
+      sendBySize(o.producer, o.partitions, {
         topic: o.topics.anomalies,
         messages: anomalies.map((a) => json(`${a.reason}|${a.view}|${a.start}|${a.key}`, a)),
       }),
