@@ -56,9 +56,8 @@ export const CEILING_DEFAULTS = {
   /**
    * customers in the generated population. Fewer make honest customers trip the velocity rule (≥ 5 in
    * 60 s) more often: more reviews. More make the windows' customer view emit more (a result per customer
-   * active in each 30-s window, every 5 s), and the windows process sends a flush's results in one request
-   * per partition: past ~20,000 active customers that request exceeds Kafka's 1 MB and the process exits
-   * (MESSAGE_TOO_LARGE).
+   * active in each 30-s window, every 5 s): more work per event for the windows stage than a realistic
+   * customer base at these rates would give.
    */
   customers: 15_000,
   sinks: 1,
