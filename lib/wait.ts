@@ -44,8 +44,12 @@ export async function waitFor<T>(
   for (;;) {
     try {
       // a probe that hangs must not outlive the deadline: past it, it counts as "not yet"
+      // (the deadline's timer is cleared once the probe answers: a poll loop would otherwise leave one
+      // timer per attempt running until the deadline)
       const left = Math.max(0, deadline - performance.now());
-      const v = await Promise.race([probe(), sleep(left, opts.signal).then(() => undefined)]);
+      const stop = new AbortController();
+      const cut = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
+      const v = await Promise.race([probe(), sleep(left, cut).then(() => undefined)]).finally(() => stop.abort());
       if (v !== undefined && v !== false) return { ok: true, value: v, ms: performance.now() - start };
       lastError = '';
     } catch (e) {
