@@ -68,6 +68,25 @@ describe('review launcher', () => {
     expect({ started: started.size, inFlight, completed }).toEqual({ started: 3, inFlight: 2, completed: 1 });
   });
 
+  test('starts submitted together run concurrently, and count against maxInFlight while under way', async () => {
+    const { client, started } = fakeClient();
+    // each start takes 50 ms, as a round trip to Temporal would
+    const slow = client.workflow.start.bind(client.workflow);
+    (client.workflow as { start: typeof slow }).start = async (...args: Parameters<typeof slow>) => {
+      await Bun.sleep(50);
+      return slow(...args);
+    };
+    const launcher = new ReviewLauncher(client, target({ maxInFlight: 3 }));
+    const t0 = performance.now();
+    const submits = Array.from({ length: 4 }, () => launcher.submit(input()));
+    await Bun.sleep(120);
+    // three started together in ~50 ms; the fourth waits for a slot, not for the others' round trips
+    expect({ started: started.size, waits: launcher.stats.waits }).toEqual({ started: 3, waits: 1 });
+    expect(performance.now() - t0).toBeLessThan(400);
+    launcher.close('test over');
+    expect((await Promise.all(submits)).filter((r) => r === undefined)).toHaveLength(1);
+  });
+
   test('a transaction already under review counts as a duplicate and takes no slot', async () => {
     const { client } = fakeClient();
     const launcher = new ReviewLauncher(client, target({ maxInFlight: 2 }));

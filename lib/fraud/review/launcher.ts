@@ -43,6 +43,8 @@ export const DEFAULT_SLOT_TIMEOUT_MS = 120_000;
 
 export class ReviewLauncher {
   private readonly open = new Set<string>();
+  /** submits past the slot check whose start has not returned yet: each holds a slot (starts run concurrently) */
+  private starting = 0;
   private readonly waiters = new Set<() => void>();
   private closedBecause: string | undefined;
   readonly stats: LaunchStats = {
@@ -64,10 +66,10 @@ export class ReviewLauncher {
   /** Waits for a slot, then starts the review; undefined if the wait ended without one (see the header). */
   async submit(input: ReviewInput, o: SubmitOptions = {}): Promise<StartResult | undefined> {
     if (this.closedBecause !== undefined) return undefined;
-    if (this.open.size >= this.target.maxInFlight) {
+    if (this.taken() >= this.target.maxInFlight) {
       this.stats.waits++;
       const deadline = performance.now() + (this.target.slotTimeoutMs ?? DEFAULT_SLOT_TIMEOUT_MS);
-      while (this.open.size >= this.target.maxInFlight) {
+      while (this.taken() >= this.target.maxInFlight) {
         if (o.signal?.aborted || o.stopping?.() || this.closedBecause !== undefined) return undefined;
         const left = deadline - performance.now();
         if (left <= 0) {
@@ -82,12 +84,24 @@ export class ReviewLauncher {
       }
       if (this.closedBecause !== undefined) return undefined;
     }
-    const result = await startReview(this.client, this.target, input);
-    if (result.started) {
-      this.stats.started++;
-      this.follow(result.workflowId);
-    } else this.stats.duplicates++;
-    return result;
+    this.starting++;
+    try {
+      const result = await startReview(this.client, this.target, input);
+      if (result.started) {
+        this.stats.started++;
+        this.follow(result.workflowId);
+      } else this.stats.duplicates++;
+      return result;
+    } finally {
+      this.starting--;
+      // a duplicate or a failed start gives its slot back
+      this.wakeAll();
+    }
+  }
+
+  /** slots held: reviews open, and starts under way */
+  private taken(): number {
+    return this.open.size + this.starting;
   }
 
   /** No more starts: a waiting `submit` returns undefined at once, and so does every later one. */
