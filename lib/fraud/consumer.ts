@@ -42,6 +42,8 @@ export type FraudConsumerOptions = {
 
 /** messages in hand before their reviews are awaited and their offsets resolved */
 const SETTLE_EVERY = 200;
+/** partitions whose batches are in hand at once (kafkajs partitionsConsumedConcurrently) */
+const PARTITIONS_AT_ONCE = 6;
 
 type Pending = {
   offset: string;
@@ -61,6 +63,10 @@ export async function runFraudConsumer(o: FraudConsumerOptions): Promise<Consume
   });
   await o.consumer.subscribe({ topic: o.topic, fromBeginning: o.fromBeginning ?? false });
   await o.consumer.run({
+    // a batch waits for its reviews' starts (below): other partitions' batches go on meanwhile, or the
+    // whole consumer reads at one start latency per risky event. The rules are synchronous, one event at
+    // a time, and a customer's events are all in one partition: interleaved batches cannot race.
+    partitionsConsumedConcurrently: PARTITIONS_AT_ONCE,
     autoCommit: true,
     eachBatchAutoResolve: false,
     eachBatch: async ({
