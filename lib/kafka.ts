@@ -125,7 +125,7 @@ export async function ensureTopics(admin: Admin, specs: ITopicConfig[]): Promise
   return result;
 }
 
-/** Waits until the broker's metadata shows every partition of `topic` with a leader (new topics take a moment in KRaft). */
+/** Waits until every partition of `topic` has a leader that answers (new topics take a moment in KRaft). */
 export async function waitForTopic(admin: Admin, topic: string, timeoutMs = 15_000): Promise<void> {
   let last = '';
   const r = await waitFor(
@@ -133,7 +133,12 @@ export async function waitForTopic(admin: Admin, topic: string, timeoutMs = 15_0
       const meta = await admin.fetchTopicMetadata({ topics: [topic] });
       const parts = meta.topics[0]?.partitions ?? [];
       last = `${parts.length} partitions, some without a leader`;
-      return parts.length > 0 && parts.every((p) => p.leader >= 0);
+      if (parts.length === 0 || parts.some((p) => p.leader < 0)) return false;
+      // a leader in the metadata is not yet a leader that serves: a broker that has just started can
+      // still answer NOT_LEADER_OR_FOLLOWER to ListOffsets for a partition its metadata says it leads
+      last = 'leaders known, offsets not listed yet';
+      await admin.fetchTopicOffsets(topic);
+      return true;
     },
     { timeoutMs, intervalMs: 100 },
   );
