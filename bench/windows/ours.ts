@@ -6,7 +6,7 @@
 // Lateness is judged per partition, so on a backlog (one partition read far ahead of another) it drops
 // nothing a grace above the disorder bound allows, whatever the read order.
 import type { Config } from '../../lib/config.ts';
-import { createKafka, createProducer, withAdmin } from '../../lib/kafka.ts';
+import { createKafka, createProducer, ensureTopics, withAdmin } from '../../lib/kafka.ts';
 import { PartitionCounts, sendPerPartition } from '../../lib/send.ts';
 import { decodeTransaction } from '../../lib/schema.ts';
 import { WindowOperator } from '../../lib/windows/operator.ts';
@@ -20,9 +20,7 @@ export async function runOurs(
   const kafka = createKafka('bench-windows-ours', cfg, { brokers: [input.bootstrap] });
   const out = `${opts.prefix}.windows.ours-${crypto.randomUUID().slice(0, 6)}`;
   await withAdmin(kafka, (admin) =>
-    admin.createTopics({
-      topics: [{ topic: out, numPartitions: 1, replicationFactor: 1, configEntries: OUTPUT_TOPIC_CONFIG }],
-    }),
+    ensureTopics(admin, [{ topic: out, numPartitions: 1, replicationFactor: 1, configEntries: OUTPUT_TOPIC_CONFIG }]),
   );
   await input.flush();
   const ends = await withAdmin(kafka, (admin) => admin.fetchTopicOffsets(input.topic));

@@ -6,7 +6,7 @@ import { logLevel } from 'kafkajs';
 import { config } from '../../lib/config.ts';
 import { drainTopic } from '../../lib/drain.ts';
 import { type CheckResult, compareKeyed, defineExercise } from '../../lib/exercises/define.ts';
-import { createKafka, createProducer, waitForTopic, withAdmin } from '../../lib/kafka.ts';
+import { createKafka, createProducer, ensureTopics, waitForTopic, withAdmin } from '../../lib/kafka.ts';
 import { seededRng, uuid4 } from '../../lib/random.ts';
 
 type Impl = typeof import('./solution.ts');
@@ -78,7 +78,7 @@ async function placeOnBroker(ks: string[]): Promise<Map<string, number[]>> {
   const kafka = createKafka('exercise-01-1', config(), { logLevel: logLevel.ERROR });
   const topic = `exercise.01-1.${crypto.randomUUID().slice(0, 8)}`;
   await withAdmin(kafka, async (admin) => {
-    await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }] });
+    await ensureTopics(admin, [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }]);
     await waitForTopic(admin, topic);
   });
   const producer = createProducer(kafka);

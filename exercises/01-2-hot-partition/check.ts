@@ -7,7 +7,7 @@ import { config } from '../../lib/config.ts';
 import { drainTopic } from '../../lib/drain.ts';
 import { type CheckResult, defineExercise } from '../../lib/exercises/define.ts';
 import { TransactionGenerator } from '../../lib/generator/index.ts';
-import { createKafka, createProducer, waitForTopic, withAdmin } from '../../lib/kafka.ts';
+import { createKafka, createProducer, ensureTopics, waitForTopic, withAdmin } from '../../lib/kafka.ts';
 import { seededRng, uniform, weighted } from '../../lib/random.ts';
 import type { Transaction } from '../../lib/schema.ts';
 import { PartitionCounts, sendPerPartition } from '../../lib/send.ts';
@@ -129,7 +129,7 @@ async function throughTopic(keyed: { e: Transaction; key: string }[]) {
   const kafka = createKafka('exercise-01-2', config());
   const topic = `exercise.01-2.${crypto.randomUUID().slice(0, 8)}`;
   await withAdmin(kafka, async (admin) => {
-    await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }] });
+    await ensureTopics(admin, [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }]);
     await waitForTopic(admin, topic);
   });
   const producer = createProducer(kafka);

@@ -8,7 +8,7 @@ import { drainTopic } from '../../lib/drain.ts';
 import { type CheckResult, compareKeyed, defineExercise } from '../../lib/exercises/define.ts';
 import { nextArrival as groundTruth } from '../../lib/generator/arrivals.ts';
 import { type Scheduled, TransactionGenerator } from '../../lib/generator/index.ts';
-import { createKafka, createProducer, waitForTopic, withAdmin } from '../../lib/kafka.ts';
+import { createKafka, createProducer, ensureTopics, waitForTopic, withAdmin } from '../../lib/kafka.ts';
 import { DeliveryStats, produceAll } from '../../lib/produce.ts';
 import { type Rng, seededRng } from '../../lib/random.ts';
 import { PartitionCounts } from '../../lib/send.ts';
@@ -110,7 +110,7 @@ async function backfill(times: number[]) {
   const kafka = createKafka('exercise-02-1', config());
   const topic = `exercise.02-1.${crypto.randomUUID().slice(0, 8)}`;
   await withAdmin(kafka, async (admin) => {
-    await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 1 }] });
+    await ensureTopics(admin, [{ topic, numPartitions: 3, replicationFactor: 1 }]);
     await waitForTopic(admin, topic);
   });
   const producer = createProducer(kafka);

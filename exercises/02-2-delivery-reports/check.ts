@@ -10,7 +10,7 @@ import { drainTopic } from '../../lib/drain.ts';
 import { type CheckResult, defineExercise } from '../../lib/exercises/define.ts';
 import { isMissingSolution } from '../../lib/exercises/missing.ts';
 import { TransactionGenerator } from '../../lib/generator/index.ts';
-import { createKafka, createProducer, waitForTopic, withAdmin } from '../../lib/kafka.ts';
+import { createKafka, createProducer, ensureTopics, waitForTopic, withAdmin } from '../../lib/kafka.ts';
 import { partitionFor } from '../../lib/partitioner.ts';
 import type { Transaction } from '../../lib/schema.ts';
 
@@ -141,16 +141,14 @@ async function sendAndReadBack(deliver: Impl['deliver'], events: Transaction[]) 
   const kafka = createKafka('exercise-02-2', config(), { logLevel: logLevel.NOTHING });
   const topic = `exercise.02-2.${crypto.randomUUID().slice(0, 8)}`;
   await withAdmin(kafka, async (admin) => {
-    await admin.createTopics({
-      topics: [
-        {
-          topic,
-          numPartitions: PARTITIONS,
-          replicationFactor: 1,
-          configEntries: [{ name: 'max.message.bytes', value: String(MAX_MESSAGE_BYTES) }],
-        },
-      ],
-    });
+    await ensureTopics(admin, [
+      {
+        topic,
+        numPartitions: PARTITIONS,
+        replicationFactor: 1,
+        configEntries: [{ name: 'max.message.bytes', value: String(MAX_MESSAGE_BYTES) }],
+      },
+    ]);
     await waitForTopic(admin, topic);
   });
   const producer = createProducer(kafka);

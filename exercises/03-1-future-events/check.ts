@@ -13,7 +13,7 @@ import { drainTopic } from '../../lib/drain.ts';
 import { type CheckResult, compareKeyed, defineExercise } from '../../lib/exercises/define.ts';
 import { badMessages } from '../../lib/fixtures/messages.ts';
 import { TransactionGenerator } from '../../lib/generator/index.ts';
-import { createKafka, createProducer, waitForTopic, withAdmin } from '../../lib/kafka.ts';
+import { createKafka, createProducer, ensureTopics, waitForTopic, withAdmin } from '../../lib/kafka.ts';
 import { intBetween, seededRng } from '../../lib/random.ts';
 import { PartitionCounts, sendPerPartition } from '../../lib/send.ts';
 import type { InMessage, Reject } from '../../lib/sink/decode.ts';
@@ -96,12 +96,10 @@ export default defineExercise<Impl>({
     await withAdmin(kafka, async (admin) => {
       // old record timestamps: retention must not delete them while the check reads
       const keep = [{ name: 'retention.ms', value: '-1' }];
-      await admin.createTopics({
-        topics: [
-          { topic, numPartitions: 3, replicationFactor: 1, configEntries: keep },
-          { topic: dlqTopic, numPartitions: 1, replicationFactor: 1, configEntries: keep },
-        ],
-      });
+      await ensureTopics(admin, [
+        { topic, numPartitions: 3, replicationFactor: 1, configEntries: keep },
+        { topic: dlqTopic, numPartitions: 1, replicationFactor: 1, configEntries: keep },
+      ]);
       await waitForTopic(admin, topic);
       await waitForTopic(admin, dlqTopic);
     });

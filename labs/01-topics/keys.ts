@@ -6,7 +6,7 @@
 // deleted again, whatever happens.
 import type { Admin, Kafka } from 'kafkajs';
 import { drainTopic } from '../../lib/drain.ts';
-import { waitForTopic, withProducer } from '../../lib/kafka.ts';
+import { ensureTopics, waitForTopic, withProducer } from '../../lib/kafka.ts';
 import type { Lab01Result } from '../../lib/results/lab01.ts';
 import { partitionFor } from '../../lib/partitioner.ts';
 
@@ -36,10 +36,7 @@ export type PlaceKeysOptions = {
 
 /** Produces `messagesPerKey` records per key to a scratch topic and reads back where each went. */
 export async function placeKeys(kafka: Kafka, admin: Admin, o: PlaceKeysOptions): Promise<KeyPlacement> {
-  await admin.createTopics({
-    topics: [{ topic: o.topic, numPartitions: o.partitions, replicationFactor: o.replicationFactor }],
-    waitForLeaders: true,
-  });
+  await ensureTopics(admin, [{ topic: o.topic, numPartitions: o.partitions, replicationFactor: o.replicationFactor }]);
   try {
     await waitForTopic(admin, o.topic);
     await withProducer(kafka, async (producer) => {

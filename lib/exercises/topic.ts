@@ -1,7 +1,7 @@
 // A check's input on the real broker: seeded events sent, in order, to a topic of the check's own,
 // then read back as each partition holds them (offset order) — the input a consumer would see. The
 // topic is deleted afterwards.
-import { createKafka, createProducer, waitForTopic, withAdmin } from '../kafka.ts';
+import { createKafka, createProducer, ensureTopics, waitForTopic, withAdmin } from '../kafka.ts';
 import { drainTopic } from '../drain.ts';
 import { PartitionCounts, sendPerPartition } from '../send.ts';
 import type { Transaction } from '../schema.ts';
@@ -14,7 +14,7 @@ export async function throughTopic(
   const kafka = createKafka(`exercise-${name}`);
   const topic = `exercise.${name}.${crypto.randomUUID().slice(0, 8)}`;
   await withAdmin(kafka, async (admin) => {
-    await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }] });
+    await ensureTopics(admin, [{ topic, numPartitions: partitions, replicationFactor: 1 }]);
     await waitForTopic(admin, topic);
   });
   const producer = createProducer(kafka);

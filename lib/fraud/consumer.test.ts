@@ -2,7 +2,7 @@
 // redelivered message that does not start a second review.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { purchase } from '../fixtures/fraud.ts';
-import { createKafka, waitForTopic, withAdmin } from '../kafka.ts';
+import { createKafka, ensureTopics, waitForTopic, withAdmin } from '../kafka.ts';
 import { waitForCaughtUp } from '../lag.ts';
 import { waitUntil } from '../wait.ts';
 import type { Transaction } from '../schema.ts';
@@ -25,7 +25,7 @@ beforeAll(async () => {
   topic = t.config.topics.transactions;
   worker = await startTestWorker(t);
   await withAdmin(t.kafka, async (admin) => {
-    await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
+    await ensureTopics(admin, [{ topic, numPartitions: 2 }]);
     await waitForTopic(admin, topic);
   });
 }, 120_000);

@@ -5,7 +5,7 @@ import type { Client } from '@temporalio/client';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Config } from '../../config.ts';
 import { drainTopic } from '../../drain.ts';
-import { createKafka, createProducer, waitForTopic, withAdmin } from '../../kafka.ts';
+import { createKafka, createProducer, ensureTopics, waitForTopic, withAdmin } from '../../kafka.ts';
 import { PartitionCounts } from '../../send.ts';
 import { isolated } from '../../testing/isolation.ts';
 import { ensureDatabase, openDb } from '../../db/connect.ts';
@@ -54,7 +54,7 @@ export async function setupFraudTestEnv(): Promise<FraudTestEnv> {
   await attempts.ensureTable();
   const kafka = createKafka('test-fraud', config);
   await withAdmin(kafka, async (admin) => {
-    await admin.createTopics({ topics: [{ topic: config.topics.verdicts, numPartitions: 1 }], waitForLeaders: true });
+    await ensureTopics(admin, [{ topic: config.topics.verdicts, numPartitions: 1 }]);
     await waitForTopic(admin, config.topics.verdicts);
   });
   const producer = createProducer(kafka);
