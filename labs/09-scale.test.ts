@@ -59,11 +59,15 @@ describe('lab 09', () => {
     expect(f.audit.acked).toBeGreaterThan(0);
     expect(f.two_down?.acked_while_down).toBe(0);
 
-    // the ceiling: both steps ran (or the ramp stopped at a named stage), every sample read
+    // the ceiling: the steps ran with every process up, each produced about what was offered, and the
+    // sustained rate compared with the claim is that of the last step before the first that was not
     const c = m.ceiling!;
     expect(c.crash).toBeNull();
     expect(c.steps.length).toBeGreaterThan(0);
     expect(c.samples.length).toBeGreaterThan(4);
-    expect(c.claim.claim_events_per_s).toBe(10_000);
+    for (const s of c.steps) expect(s.achieved_per_s).toBeGreaterThan(s.offered_per_s * 0.5);
+    const failed = c.steps.findIndex((s) => !s.sustained);
+    const sustained = (failed < 0 ? c.steps : c.steps.slice(0, failed)).at(-1);
+    expect(c.claim.measured_events_per_s).toBe(sustained ? sustained.achieved_per_s : 0);
   }, 420_000);
 });

@@ -2,7 +2,8 @@ import { describe, expect, test } from 'bun:test';
 import { createHash } from 'node:crypto';
 import { transaction } from '../fixtures/transaction.ts';
 import { payloadSha256 } from './rows.ts';
-import { DLQ_LIMITS, bySize, conflictReject, dlqRequests, readDlqHeaders, recordBytes, toDlqMessage } from './dlq.ts';
+import { bySize, recordBytes } from '../send.ts';
+import { DLQ_LIMITS, conflictReject, dlqRequests, readDlqHeaders, toDlqMessage } from './dlq.ts';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const source = { topic: 'transactions', partition: 3, group: 'txlab-sink' };

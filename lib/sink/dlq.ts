@@ -11,8 +11,6 @@
 import { createHash } from 'node:crypto';
 import type { IHeaders, Message, Producer } from 'kafkajs';
 import { type PartitionCounts, REQUEST_BYTES, bySize, sendPerPartition } from '../send.ts';
-
-export { bySize, recordBytes } from '../send.ts';
 import type { RejectReason } from './counters.ts';
 import type { InMessage, Reject } from './decode.ts';
 import type { Conflict } from './writer.ts';
