@@ -24,7 +24,7 @@ export const Lab09Result = RunEnvelope.extend({
     failover: Failover.nullable(),
     ceiling: Lab09Ceiling.nullable(),
     skipped: z.array(z.object({ part: Part, why: z.string() })),
-    /** seconds each part took, clusters started and stopped included */
+    /** seconds each part took, not counting the clusters' start and stop (the sweep's `ms` is its share) */
     seconds: z.partialRecord(Part, z.number().nonnegative()),
     /** nothing acknowledged was lost in the broker failure (true when it did not run) */
     ok: z.boolean(),
