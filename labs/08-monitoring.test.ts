@@ -41,14 +41,18 @@ describe('lab 08', () => {
     expect(m.lag.peak).toBeGreaterThan(100 * 30);
     expect(m.lag.final).toBe(0);
 
-    // the alert: pending after the stop, firing before the restart, resolved after it
-    const { pending_at_s, firing_at_s, resolved_at_s } = m.alert;
+    // the alert: pending after the stop, firing before the restart, resolved after it. (A loaded machine
+    // can also put it pending for a moment during the burst before the stop, when the sink falls 100
+    // records behind: that episode is real, so the pending that counts is the one between stop and firing.)
+    const { firing_at_s, resolved_at_s } = m.alert;
+    const pendingAfterStop = r.samples.alert.filter(
+      (p) => p.state === 'pending' && p.t_s > stop && p.t_s < firing_at_s!,
+    );
     expect({
-      pending: pending_at_s! > stop,
-      firing: firing_at_s! < restart,
+      pending: pendingAfterStop.length > 0,
+      firing: firing_at_s! > stop && firing_at_s! < restart,
       resolved: resolved_at_s! > restart,
     }).toEqual({ pending: true, firing: true, resolved: true });
-    expect(pending_at_s!).toBeLessThan(firing_at_s!);
 
     // the dashboard's series: the producer's records/s and the sink's rows/s, over the run
     expect(m.peaks.acked_per_s).toBeGreaterThan(100);
