@@ -2,17 +2,21 @@
 //   bun scripts/notebooks.ts preview   live server over notebooks/, reading data/ as the labs write it
 //   bun scripts/notebooks.ts build     static site in dist/notebooks/, fully offline
 //   bun scripts/notebooks.ts serve     serve that built site on localhost (browsers refuse file:// modules)
+// build takes --out DIR (instead of dist/notebooks) and --only 03-sink,05-fraud (those pages and the index);
+// with TXLAB_DATA_DIR set, it plots the results found there instead of data/ (the browser check does so).
 // Each notebook reads its lab's results with FileAttachment("../data/NN-name.json"). At build time Vite
 // copies every file that exists into dist/notebooks/assets/ (hashed); a missing one is reported here and
 // the notebook says which lab to run. Plot is imported from node_modules and bundled, never fetched.
-import { existsSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { config, observable } from '@observablehq/notebook-kit/vite';
 import { build, createLogger, createServer, type Logger, type Plugin } from 'vite';
-import { PROJECT_ROOT } from '../lib/config.ts';
+import { config as txlabConfig, PROJECT_ROOT } from '../lib/config.ts';
 
 const NOTEBOOKS = join(PROJECT_ROOT, 'notebooks');
-const DATA = join(PROJECT_ROOT, 'data');
+const DATA = resolve(txlabConfig().dataDir);
 const OUT = join(PROJECT_ROOT, 'dist', 'notebooks');
 
 /** NN-name.html → the results file it plots, data/NN-name.json; index.html and others plot none. */
@@ -53,11 +57,26 @@ function offline(): Plugin {
   };
 }
 
-function notebookFiles(): string[] {
-  return readdirSync(NOTEBOOKS)
+function notebookFiles(root = NOTEBOOKS, only?: string[]): string[] {
+  return readdirSync(root)
     .filter((f) => f.endsWith('.html'))
+    .filter((f) => !only || f === 'index.html' || only.includes(basename(f, '.html')))
     .sort()
-    .map((f) => join(NOTEBOOKS, f));
+    .map((f) => join(root, f));
+}
+
+/**
+ * The notebooks read ../data/ relative to themselves. To plot another data folder, build from a staged
+ * copy: the pages and their helper copied, lib/ and node_modules/ linked, data/ linked to that folder.
+ */
+function stage(dataDir: string): { root: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'txlab-notebooks-'));
+  const root = join(dir, 'notebooks');
+  symlinkSync(dataDir, join(dir, 'data'));
+  for (const linked of ['lib', 'node_modules']) symlinkSync(join(PROJECT_ROOT, linked), join(dir, linked));
+  mkdirSync(root);
+  for (const f of readdirSync(NOTEBOOKS)) if (/\.(html|ts)$/.test(f)) copyFileSync(join(NOTEBOOKS, f), join(root, f));
+  return { root, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 function reportData(notebooks: string[]): void {
@@ -67,21 +86,33 @@ function reportData(notebooks: string[]): void {
   }
 }
 
-async function runBuild(): Promise<void> {
-  const inputs = notebookFiles();
-  reportData(inputs);
-  await build({
-    ...config(),
-    // the per-asset size table (every font subset) buries the one line that matters
-    customLogger: quietLogger('warn'),
-    plugins: [offline(), observable()],
-    root: NOTEBOOKS,
-    publicDir: false,
-    build: { outDir: OUT, emptyOutDir: true, rollupOptions: { input: inputs } },
-  });
-  console.log(
-    `notebooks: built ${inputs.length} pages into ${OUT}; serve them with \`bun run notebooks:serve\` (http://127.0.0.1:8080/)`,
-  );
+async function runBuild(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { out: { type: 'string' }, only: { type: 'string' } } });
+  const out = values.out ? resolve(values.out) : OUT;
+  const only = values.only?.split(',').map((s) => s.trim());
+  for (const name of only ?? []) {
+    if (!existsSync(join(NOTEBOOKS, `${name}.html`)))
+      throw new Error(`notebooks: --only ${name}: no notebooks/${name}.html`);
+  }
+  const staged = DATA === resolve(PROJECT_ROOT, 'data') ? undefined : stage(DATA);
+  try {
+    const root = staged?.root ?? NOTEBOOKS;
+    const inputs = notebookFiles(root, only);
+    reportData(inputs);
+    await build({
+      ...config(),
+      // the per-asset size table (every font subset) buries the one line that matters
+      customLogger: quietLogger('warn'),
+      plugins: [offline(), observable()],
+      root,
+      publicDir: false,
+      build: { outDir: out, emptyOutDir: true, rollupOptions: { input: inputs } },
+    });
+    const serve = out === OUT ? '; serve them with `bun run notebooks:serve` (http://127.0.0.1:8080/)' : '';
+    console.log(`notebooks: built ${inputs.length} pages into ${out}${serve}`);
+  } finally {
+    staged?.cleanup();
+  }
 }
 
 async function runPreview(): Promise<void> {
@@ -120,7 +151,7 @@ function runServe(port: number): void {
 }
 
 const command = process.argv[2];
-if (command === 'build') await runBuild();
+if (command === 'build') await runBuild(process.argv.slice(3));
 else if (command === 'preview') await runPreview();
 else if (command === 'serve') runServe(Number(process.argv[3] ?? 8080));
 else {
