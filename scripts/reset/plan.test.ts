@@ -23,7 +23,17 @@ const existing = {
     'payments-app',
     't_bench_sink_0123abcd.txlab-sink',
   ],
-  databases: ['txlab', 'txlab_t_lab03_3f9a1c2e', 'mysql', 'information_schema', 'shop'],
+  databases: [
+    'txlab',
+    'txlab_lab04',
+    'txlab_t_lab03_3f9a1c2e',
+    'mysql',
+    'information_schema',
+    'shop',
+    'shop_lab04',
+    'xtxlab_lab04',
+    'txlab_lab4',
+  ],
 };
 
 describe('reset plan', () => {
@@ -39,7 +49,7 @@ describe('reset plan', () => {
         'txlab-sink',
         'txlab-sink.run-20261129',
       ],
-      databases: ['txlab'],
+      databases: ['txlab', 'txlab_lab04'],
     });
   });
 
@@ -48,7 +58,7 @@ describe('reset plan', () => {
     expect(plan.topics).toContain('t_lab03_3f9a1c2e.transactions');
     expect(plan.topics).not.toContain('t_lab03_notatest.transactions');
     expect(plan.groups).toContain('t_bench_sink_0123abcd.txlab-sink');
-    expect(plan.databases).toEqual(['txlab', 'txlab_t_lab03_3f9a1c2e']);
+    expect(plan.databases).toEqual(['txlab', 'txlab_lab04', 'txlab_t_lab03_3f9a1c2e']);
     expect(plan.topics).not.toContain('payments');
     expect(plan.groups).not.toContain('fraudsters');
   });

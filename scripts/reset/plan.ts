@@ -10,6 +10,9 @@ export type ResetPlan = { topics: string[]; groups: string[]; databases: string[
 /** `t_lab03_3f9a1c2e`: the shape of lib/testing/isolation.ts's testPrefix. */
 const TEST_NAMESPACE = /^t_[a-z0-9_]{1,20}_[0-9a-f]{8}$/;
 
+/** `_lab04` after the pipeline's database name: a lab's own database. */
+const LAB_DB = /^_lab\d\d$/;
+
 const namespaceOf = (name: string) => name.split('.')[0] ?? '';
 
 export function resetPlan(c: Config, existing: Existing, opts: { leftovers: boolean }): ResetPlan {
@@ -29,6 +32,9 @@ export function resetPlan(c: Config, existing: Existing, opts: { leftovers: bool
       .filter((t) => ours.has(t) || t.startsWith(`${c.guarantees.output}.`) || isLeftover(t))
       .sort(),
     groups: existing.groups.filter((g) => isOurGroup(g) || isLeftover(g)).sort(),
-    databases: existing.databases.filter((d) => d === base || leftoverDb(d)).sort(),
+    // the pipeline's database, and a lab's own beside it (lab 04 loads into `txlab_lab04`)
+    databases: existing.databases
+      .filter((d) => d === base || (d.startsWith(base) && LAB_DB.test(d.slice(base.length))) || leftoverDb(d))
+      .sort(),
   };
 }
