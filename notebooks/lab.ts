@@ -41,6 +41,8 @@ export async function loadRun<S extends z.ZodType>(
 
 export function callout(innerHTML: string): HTMLElement {
   const div = document.createElement('div');
+  // the notebook check (lib/testing/browser-check.ts) reports what a callout says
+  div.className = 'txlab-callout';
   div.style.cssText =
     'max-width:640px;border-left:4px solid #e7040f;padding:0.5rem 1rem;background:color-mix(in srgb,#e7040f 8%,transparent);margin:1rem 0;';
   div.innerHTML = innerHTML;

@@ -7,7 +7,18 @@
 // Each notebook reads its lab's results with FileAttachment("../data/NN-name.json"). At build time Vite
 // copies every file that exists into dist/notebooks/assets/ (hashed); a missing one is reported here and
 // the notebook says which lab to run. Plot is imported from node_modules and bundled, never fetched.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+// Each lab's run history, data/NN-name/<run_id>.json, is served (preview) or copied (build) to
+// data/NN-name/ beside the pages, with an index.json, for the notebooks' "compare with an earlier run".
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -57,6 +68,70 @@ function offline(): Plugin {
   };
 }
 
+/** One run in a lab's history index (data/NN-name/index.json): enough to label it in the run picker. */
+type RunEntry = { run_id: string; file: string; started_at: string; ended_at: string; parameters: unknown };
+
+/** The runs kept in data/<lab>/, newest first; a file that is not a run's JSON is skipped with a warning. */
+function runIndex(lab: string): RunEntry[] {
+  const dir = join(DATA, lab);
+  if (!existsSync(dir)) return [];
+  const runs: RunEntry[] = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'index.json')) {
+    try {
+      const run = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+      if (typeof run.run_id !== 'string') throw new Error('no run_id');
+      runs.push({
+        run_id: run.run_id,
+        file,
+        started_at: run.started_at,
+        ended_at: run.ended_at,
+        parameters: run.parameters,
+      });
+    } catch (e) {
+      console.warn(`notebooks: skipping data/${lab}/${file}: ${(e as Error).message}`);
+    }
+  }
+  return runs.sort((a, b) => String(b.started_at).localeCompare(String(a.started_at)));
+}
+
+/**
+ * The run history at data/NN-name/ relative to the pages, for the labs in `labs`: served from the data
+ * folder by the preview (as the labs write it), emitted into the built site by build (with what is there then).
+ */
+function history(labs: string[]): Plugin {
+  const route = /^\/data\/(\d\d-[a-z-]+)\/([\w.-]+\.json)$/;
+  return {
+    name: 'txlab-history',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const [, lab, file] = route.exec(new URL(req.url ?? '/', 'http://x').pathname) ?? [];
+        if (!lab || !file || !labs.includes(lab)) return next();
+        const path = join(DATA, lab, file);
+        if (file !== 'index.json' && !existsSync(path)) return next();
+        res.setHeader('content-type', 'application/json');
+        res.setHeader('cache-control', 'no-store');
+        res.end(file === 'index.json' ? JSON.stringify(runIndex(lab)) : readFileSync(path));
+      });
+    },
+    generateBundle() {
+      for (const lab of labs) {
+        const runs = runIndex(lab);
+        this.emitFile({ type: 'asset', fileName: `data/${lab}/index.json`, source: JSON.stringify(runs) });
+        for (const run of runs) {
+          this.emitFile({
+            type: 'asset',
+            fileName: `data/${lab}/${run.file}`,
+            source: readFileSync(join(DATA, lab, run.file)),
+          });
+        }
+      }
+    },
+  };
+}
+
+/** The labs whose notebooks are among `notebooks`: 03-sink for …/03-sink.html. */
+const labsOf = (notebooks: string[]) => notebooks.map(dataFileOf).flatMap((f) => (f ? [basename(f, '.json')] : []));
+
 function notebookFiles(root = NOTEBOOKS, only?: string[]): string[] {
   return readdirSync(root)
     .filter((f) => f.endsWith('.html'))
@@ -103,7 +178,7 @@ async function runBuild(args: string[]): Promise<void> {
       ...config(),
       // the per-asset size table (every font subset) buries the one line that matters
       customLogger: quietLogger('warn'),
-      plugins: [offline(), observable()],
+      plugins: [offline(), observable(), history(labsOf(inputs))],
       root,
       publicDir: false,
       build: { outDir: out, emptyOutDir: true, rollupOptions: { input: inputs } },
@@ -116,11 +191,12 @@ async function runBuild(args: string[]): Promise<void> {
 }
 
 async function runPreview(): Promise<void> {
-  reportData(notebookFiles());
+  const notebooks = notebookFiles();
+  reportData(notebooks);
   const server = await createServer({
     ...config(),
     customLogger: quietLogger(),
-    plugins: [offline(), observable()],
+    plugins: [offline(), observable(), history(labsOf(notebooks))],
     root: NOTEBOOKS,
     publicDir: false,
     // the notebooks read ../data/ and import ../lib/results/: allow the whole project, nothing above it

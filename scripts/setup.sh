@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what txlab needs and is missing, and nothing else: OS packages (MariaDB, Java, Maven,
-# Prometheus and its MySQL exporter) through
+# Prometheus and its MySQL exporter, Chromium for the tests' notebook check) through
 # apt when we may, the npm dependencies (Bun among them) through npm. Safe to run again: every step checks
 # first. Kafka's jars and the JMX exporter agent (Maven) and the Temporal CLI (go install) are fetched by
 # `bun run stack up`, cached in ~/.m2 and ~/go/bin. Debian's prometheus packages may start system services
@@ -34,10 +34,18 @@ if ! java -version 2>&1 | grep -Eq 'version "(1[7-9]|[2-9][0-9])'; then need+=(o
 command -v mvn >/dev/null || need+=(maven)
 command -v prometheus >/dev/null && command -v promtool >/dev/null || need+=(prometheus)
 command -v prometheus-mysqld-exporter >/dev/null || need+=(prometheus-mysqld-exporter)
-# only to validate compose/docker-compose.yml in the tests (no Docker engine needed or started)
-command -v docker-compose >/dev/null || need+=(docker-compose)
+tools=(prometheus promtool prometheus-mysqld-exporter)
+# What only the tests need (`setup.sh --tests`, from scripts/test.sh), so `npm run all` on a fresh machine
+# does not wait for them: docker-compose validates compose/docker-compose.yml (no Docker engine needed or
+# started), and Chromium renders every notebook page (lib/testing/browser-check.ts).
+if [ "${1:-}" = "--tests" ]; then
+  command -v docker-compose >/dev/null || need+=(docker-compose)
+  command -v chromium >/dev/null || command -v chromium-browser >/dev/null || command -v google-chrome >/dev/null ||
+    need+=(chromium)
+  tools+=(docker-compose)
+fi
 if [ ${#need[@]} -gt 0 ]; then apt_install "${need[@]}"; fi
-for bin in prometheus promtool prometheus-mysqld-exporter docker-compose; do
+for bin in "${tools[@]}"; do
   command -v "$bin" >/dev/null || die "\`$bin\` is still missing after installing its package: install it, then run this again"
 done
 

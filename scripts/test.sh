@@ -6,7 +6,7 @@
 # other flaky.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --tests
 export PATH="$PWD/node_modules/.bin:$PATH"
 tsc --noEmit -p .
 
