@@ -14,6 +14,9 @@ import { sleep } from './wait.ts';
 
 export type Topics = { transactions: string; labels: string };
 
+/** One acknowledged event, as the producer saw it (epoch ms): due, its request's send() began, acked. */
+export type SendTime = { dueMs: number; sentMs: number; ackedMs: number };
+
 /** Delivery reports, counted: nothing is dropped without being counted as failed. */
 export class DeliveryStats {
   /** events (transactions records) */
@@ -26,8 +29,18 @@ export class DeliveryStats {
   readonly errors = new Map<string, number>();
   /** per-record send→ack latency in ms, a uniform reservoir sample of at most `capacity` */
   readonly latencies: number[] = [];
+  /** the first `keepTimes` acknowledged events' send times, in the order their acks came (none unless asked) */
+  readonly times: SendTime[] = [];
   private seen = 0;
-  constructor(private readonly capacity = 20_000) {}
+  constructor(
+    private readonly capacity = 20_000,
+    private readonly keepTimes = 0,
+  ) {}
+
+  /** Notes when each event of one acknowledged request was due, sent and acked (kept up to `keepTimes`). */
+  recordTimes(dueMs: readonly number[], sentMs: number, ackedMs: number) {
+    for (const d of dueMs) if (this.times.length < this.keepTimes) this.times.push({ dueMs: d, sentMs, ackedMs });
+  }
 
   record(records: number, latencyMs: number, error?: Error) {
     if (error) {
@@ -89,6 +102,12 @@ export async function sendBatch(
   const acked = new Set<Scheduled>();
   for (const d of events) {
     stats.record(d.items.length, d.ms, d.error);
+    if (!d.error)
+      stats.recordTimes(
+        d.items.map((s) => s.timeMs),
+        d.sentAtMs,
+        d.sentAtMs + d.ms,
+      );
     recordSend(topics.transactions, d.items.length, d.ms, d.error);
     if (!d.error) for (const s of d.items) acked.add(s);
   }
@@ -112,7 +131,7 @@ async function deliver(
   try {
     return await deliverEach(producer, counts, topic, items, toMessage, { acks: -1 });
   } catch (e) {
-    return [{ partition: -1, items: [...items], metadata: [], ms: 0, error: e as Error }];
+    return [{ partition: -1, items: [...items], metadata: [], sentAtMs: Date.now(), ms: 0, error: e as Error }];
   }
 }
 

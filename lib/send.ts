@@ -156,8 +156,18 @@ export async function sendEachPartition(
   return outcomes.map(({ items, ...o }) => ({ ...o, messages: items.length }));
 }
 
-/** One partition's send, with the caller's items that went in it and how long it took to be acknowledged. */
-export type Delivery<T> = { partition: number; items: T[]; metadata: RecordMetadata[]; ms: number; error?: Error };
+/**
+ * One partition's send, with the caller's items that went in it, when its send() began (epoch ms, sub-ms:
+ * after any wait behind the partition's previous send) and how long it took to be acknowledged.
+ */
+export type Delivery<T> = {
+  partition: number;
+  items: T[];
+  metadata: RecordMetadata[];
+  sentAtMs: number;
+  ms: number;
+  error?: Error;
+};
 
 /**
  * The primitive under both: one message per item, placed and sent one send() per partition, in parallel.
@@ -184,11 +194,12 @@ export async function deliverEach<T>(
       const messages = group.map((p) => p.message);
       return oneAtATime(producer, `${topic}\u0000${partition}`, async () => {
         const t0 = performance.now();
+        const sentAtMs = performance.timeOrigin + t0;
         try {
           const metadata = await producer.send({ topic, acks: opts.acks ?? -1, timeout: opts.timeout, messages });
-          return { partition, items, metadata, ms: performance.now() - t0 };
+          return { partition, items, metadata, sentAtMs, ms: performance.now() - t0 };
         } catch (e) {
-          return { partition, items, metadata: [], ms: performance.now() - t0, error: e as Error };
+          return { partition, items, metadata: [], sentAtMs, ms: performance.now() - t0, error: e as Error };
         }
       });
     }),

@@ -29,3 +29,17 @@ export const RunEnvelope = z.object({
   }),
 });
 export type RunEnvelope = z.infer<typeof RunEnvelope>;
+
+/** A generated stream's rate: the base rate × PEAK_FACTOR over the share of its event time in peak hours. */
+export const StreamRate = z.object({
+  base_per_s: z.number(),
+  peak_factor: z.number(),
+  /** share of the stream's event time within peak hours */
+  peak_share: z.number().min(0).max(1),
+  peak_hours_utc: z.tuple([z.number().int(), z.number().int()]),
+  /** what the generator aimed at, in events per wall-clock second */
+  target_per_s: z.number(),
+  /** events sent / seconds of stream */
+  achieved_per_s: z.number(),
+});
+export type StreamRate = z.infer<typeof StreamRate>;
