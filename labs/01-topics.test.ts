@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createKafka, withAdmin } from '../lib/kafka.ts';
 import { Lab01Result } from '../lib/results/lab01.ts';
+import { expectNotebookRenders } from '../lib/testing/browser-check.ts';
 import { useEngines } from '../lib/testing/engines.ts';
 import { topicSpecs } from '../lib/topics.ts';
 import { isolated } from '../lib/testing/isolation.ts';
@@ -31,6 +32,7 @@ describe('lab 01', () => {
     );
 
     const result = Lab01Result.parse(JSON.parse(readFileSync(join(run.dataDir, '01-topics.json'), 'utf8')));
+    await expectNotebookRenders('01-topics', run.dataDir);
     expect(result.metrics.keys_total).toBe(60);
     expect(result.metrics.keys_on_one_partition).toBe(60);
     expect(result.metrics.keys_matching_murmur2).toBe(60);

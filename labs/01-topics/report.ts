@@ -3,7 +3,8 @@ import type { Config } from '../../lib/config.ts';
 import type { EnsureTopicsResult } from '../../lib/kafka.ts';
 import type { Lab01Result } from '../../lib/results/lab01.ts';
 import { envelope } from '../../lib/results/write.ts';
-import { table } from '../../lib/terminal.ts';
+import { fmt, table } from '../../lib/terminal.ts';
+import { busiestByChance, keysBand } from './chance.ts';
 import type { TopicDescription } from './describe.ts';
 import type { KeyPlacement } from './keys.ts';
 
@@ -15,6 +16,14 @@ export type Lab01Run = {
   topics: TopicDescription[];
   keys: KeyPlacement;
 };
+
+/** This run's spread against chance: the band of keys per partition, and the busiest partition of random placements. */
+function chance(k: KeyPlacement) {
+  const keys = k.placement.length;
+  const band = keysBand(keys, k.partitions);
+  const busiest = busiestByChance(keys, k.partitions, Math.max(...k.counts.map((x) => x.keys)));
+  return { band, busiest };
+}
 
 export function printSummary({ topics, keys: k }: Lab01Run): void {
   console.log(
@@ -33,6 +42,8 @@ export function printSummary({ topics, keys: k }: Lab01Run): void {
   );
   const mean = k.counts.reduce((s, x) => s + x.messages, 0) / k.partitions;
   const keys = k.placement.length;
+  const { band, busiest } = chance(k);
+  const vsChance = (n: number) => (n > band.high ? 'above' : n < band.low ? 'below' : 'within');
   console.log(
     table(
       k.counts.map((x) => ({
@@ -40,12 +51,19 @@ export function printSummary({ topics, keys: k }: Lab01Run): void {
         keys: x.keys,
         records: x.messages,
         'vs mean': `${((x.messages / mean - 1) * 100).toFixed(1)} %`,
+        'chance band': vsChance(x.keys),
       })),
       `\nWhere ${keys} customer keys landed (${k.messagesPerKey} records each, read back from the broker)`,
     ),
   );
   console.log(
     `\n  keys on exactly one partition: ${k.onOne}/${keys}   matching murmur2(key) mod ${k.partitions}: ${k.matching}/${keys}   skew (max/mean): ${k.skew.toFixed(2)}`,
+  );
+  const pct = (x: number) => `${Math.round(x * 100)} %`;
+  console.log(
+    `  by chance (keys placed at random): ${band.mean.toFixed(1)} ± ${(2 * band.sd).toFixed(1)} keys per partition (mean ± 2 sd)\n` +
+      `  ${fmt(busiest.trials)} simulated random placements: skew median ${busiest.skewP50.toFixed(2)}, 95th percentile` +
+      ` ${busiest.skewP95.toFixed(2)}; ${pct(busiest.atLeastObserved)} as uneven as this run or more`,
   );
   console.log(
     `  e.g. ${k.placement
@@ -56,6 +74,7 @@ export function printSummary({ topics, keys: k }: Lab01Run): void {
 }
 
 export function buildResult({ runId, startedAt, config: c, ensured, topics, keys: k }: Lab01Run): Lab01Result {
+  const { band, busiest } = chance(k);
   return {
     ...envelope('01-topics', runId, startedAt, c),
     parameters: {
@@ -71,7 +90,19 @@ export function buildResult({ runId, startedAt, config: c, ensured, topics, keys
       keys_on_one_partition: k.onOne,
       keys_matching_murmur2: k.matching,
       skew: k.skew,
+      keys_by_chance: band,
+      skew_by_chance: {
+        trials: busiest.trials,
+        p50: busiest.skewP50,
+        p95: busiest.skewP95,
+        at_least_observed: busiest.atLeastObserved,
+      },
     },
-    samples: { topics, partition_counts: k.counts, key_placement: k.placement },
+    samples: {
+      topics,
+      partition_counts: k.counts,
+      busiest_by_chance: busiest.counts.map((b) => ({ max_keys: b.maxKeys, trials: b.trials })),
+      key_placement: k.placement,
+    },
   };
 }

@@ -34,12 +34,24 @@ export const Lab01Result = RunEnvelope.extend({
     keys_matching_murmur2: z.number().int(),
     /** max/mean of messages per partition: 1.0 is a perfectly even spread */
     skew: z.number(),
+    /** keys per partition if the hash placed keys at random, Binomial(keys, 1/partitions): mean, sd, mean ± 2 sd */
+    keys_by_chance: z.object({ mean: z.number(), sd: z.number(), low: z.number(), high: z.number() }),
+    /** the busiest partition over simulated random placements of as many keys: max/mean median and 95th
+     * percentile, and the share of placements at least as uneven as this run */
+    skew_by_chance: z.object({
+      trials: z.number().int().positive(),
+      p50: z.number(),
+      p95: z.number(),
+      at_least_observed: z.number().min(0).max(1),
+    }),
   }),
   samples: z.object({
     topics: z.array(TopicDescription),
     partition_counts: z.array(
       z.object({ partition: z.number().int(), keys: z.number().int(), messages: z.number().int() }),
     ),
+    /** simulated random placements (skew_by_chance): busiest partition's keys → placements that gave it */
+    busiest_by_chance: z.array(z.object({ max_keys: z.number().int(), trials: z.number().int() })),
     key_placement: z.array(
       z.object({
         key: z.string(),
