@@ -6,6 +6,7 @@ import { type FraudLabel, checkPatterns } from '../lib/generator/index.ts';
 import { createKafka } from '../lib/kafka.ts';
 import { Lab02Result } from '../lib/results/lab02.ts';
 import { type Transaction, decodeTransaction } from '../lib/schema.ts';
+import { expectNotebookRenders } from '../lib/testing/browser-check.ts';
 import { useEngines } from '../lib/testing/engines.ts';
 import { isolated } from '../lib/testing/isolation.ts';
 import { runLabProcess } from '../lib/testing/run-lab.ts';
@@ -34,10 +35,20 @@ describe('lab 02', () => {
     expect(events.size).toBe(1000);
 
     const result = Lab02Result.parse(JSON.parse(readFileSync(join(run.dataDir, '02-producer.json'), 'utf8')));
+    await expectNotebookRenders('02-producer', run.dataDir);
     expect(result.metrics.backfill).toMatchObject({ events: 700, acked: 700, failed: 0 });
     expect(result.metrics.live).toMatchObject({ events: 300, acked: 300, failed: 0 });
     expect(result.metrics.total_events).toBe(1000);
-    expect(result.samples.inter_arrival_s).toHaveLength(299);
+    // the live arrivals, as scheduled and as the producer sent them: 300 events, 299 gaps each, the
+    // requests that carried them (at least one), none sent before it was due
+    expect(result.samples.scheduled_gap_s).toHaveLength(299);
+    expect(result.samples.send_gap_s).toHaveLength(299);
+    expect(result.metrics.live.requests).toBeGreaterThan(0);
+    expect(result.metrics.live.requests).toBeLessThanOrEqual(300);
+    expect(result.metrics.live.send_delay_ms.count).toBe(300);
+    expect(result.metrics.live.send_delay_ms.min).toBeGreaterThanOrEqual(-1); // two clocks, within 1 ms
+    expect(result.metrics.live.peak_share).toBeGreaterThanOrEqual(0);
+    expect(run.stdout).toMatch(/live stream for 60 s: base 300\/s.* = effective target \d+(\.\d+)?\/s/);
 
     // the labels went to their own topic, one per labeled event, each naming a transaction that exists
     const labeled = Object.values(result.metrics.fraud_events).reduce((a, b) => a + b, 0);

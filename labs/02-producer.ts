@@ -3,13 +3,15 @@
 //
 // Goal: fill `transactions` the way seed 004's producer does. First a backfill (EVENT_INIT_MODE=flush:
 // BACKFILL_EVENTS events spread over the last 7 days, with the 09–18 UTC peak), then a live Poisson
-// stream for --duration seconds at --rate events/s (× PEAK_FACTOR in peak hours), with declines and
+// stream for --duration seconds at --rate events/s (× PEAK_FACTOR in peak hours: the lab says which
+// applies and the effective target), with declines and
 // injected fraud whose labels go to their own topic. The producer is idempotent with acks=all, and
 // every record gets a delivery report (acked / failed) and a send→ack latency.
 //
 // Expect: a progress line each second (sent, acked, achieved vs target rate); then a summary: backfill
-// and live throughput, fraud by pattern, declines, produce latency p50/p99, and data/02-producer.json
-// for notebook 02 (inter-arrival histogram against the exponential, events per hour, latency).
+// and live throughput, the live arrivals as scheduled and as sent, fraud by pattern, declines, produce
+// latency p50/p99, and data/02-producer.json for notebook 02 (inter-arrival histograms, events per hour,
+// latency).
 // Ctrl-C stops the stream, flushes what is in flight, and still writes the results.
 import { z } from 'zod';
 import { config } from '../lib/config.ts';
@@ -25,6 +27,7 @@ import { newRunId, writeResult } from '../lib/results/write.ts';
 import { ensureStack } from '../lib/stack/index.ts';
 import { topicSpecs } from '../lib/topics.ts';
 import { LiveTracker, backfillProgress } from './02-producer/progress.ts';
+import { describeRate, streamRate } from '../lib/generator/stream-rate.ts';
 import { buildResult, printSummary } from './02-producer/report.ts';
 
 const c = config();
@@ -50,6 +53,7 @@ const flags = {
 };
 
 const DAY_MS = 86_400_000;
+const LIVE_TIMES = 500_000;
 
 await runLab('lab 02', async ({ signal }) => {
   const args = parseFlags(flags);
@@ -85,7 +89,15 @@ await runLab('lab 02', async ({ signal }) => {
     // 3. the live stream, paced in real time, ending with the run: fraud patterns that would not finish
     // are not started. `sent` is what Kafka acknowledged, so the report's counts, gaps and labels
     // describe what is on the topic
-    const liveStats = new DeliveryStats();
+    // every acked live event's send moment is kept (up to LIVE_TIMES): the arrivals the broker saw
+    const liveStats = new DeliveryStats(20_000, LIVE_TIMES);
+    const plan = streamRate({
+      base: args.rate,
+      peakFactor: c.generator.peakFactor,
+      fromMs: Date.now(),
+      toMs: Date.now() + args.duration * 1000,
+    });
+    console.log(`lab 02: live stream for ${args.duration} s: ${describeRate(plan)}`);
     const live = new LiveTracker(liveStats, {
       durationS: args.duration,
       rate: args.rate,

@@ -3,7 +3,7 @@
 import type { DeliveryStats } from '../../lib/produce.ts';
 import type { Lab02Result } from '../../lib/results/lab02.ts';
 import { fmt, progress } from '../../lib/terminal.ts';
-import { targetRate } from './rate.ts';
+import { streamRate } from '../../lib/generator/stream-rate.ts';
 
 export type Tick = Lab02Result['samples']['progress'][number];
 
@@ -36,7 +36,12 @@ export class LiveTracker {
     const rate = dt > 0 ? (this.stats.acked - this.lastAcked) / dt : 0;
     this.lastAcked = this.stats.acked;
     this.ticks.push({ t_s: t, sent: this.stats.sent, acked: this.stats.acked, rate_per_s: rate });
-    const target = targetRate(this.o.rate, this.o.peakFactor, this.startMs, Date.now());
+    const { target_per_s: target } = streamRate({
+      base: this.o.rate,
+      peakFactor: this.o.peakFactor,
+      fromMs: this.startMs,
+      toMs: Date.now(),
+    });
     this.line.update(
       `${t.toFixed(0)}/${this.o.durationS} s  sent ${fmt(this.stats.sent)}  acked ${fmt(this.stats.acked)}  failed ${this.stats.failed}  ${fmt(rate)}/s (target ${fmt(target)}/s)`,
     );

@@ -1,14 +1,21 @@
 // Lab 02's report: delivery per phase, injected fraud and produce latency as tables, and the same
 // figures with their samples (inter-arrival gaps, events per hour, latency) as data/02-producer.json.
 import type { Config } from '../../lib/config.ts';
-import { type Scheduled, checkPatterns, isPeakHour } from '../../lib/generator/index.ts';
+import {
+  type Scheduled,
+  checkPatterns,
+  isPeakHour,
+  PEAK_END_HOUR,
+  PEAK_START_HOUR,
+} from '../../lib/generator/index.ts';
 import { percentiles, thin } from '../../lib/percentiles.ts';
 import type { DeliveryStats, Topics } from '../../lib/produce.ts';
 import type { Lab02Result } from '../../lib/results/lab02.ts';
 import { envelope } from '../../lib/results/write.ts';
 import { fmt, table } from '../../lib/terminal.ts';
+import { arrivals } from './arrivals.ts';
 import type { Tick } from './progress.ts';
-import { targetRate } from './rate.ts';
+import { describeRate, streamRate } from '../../lib/generator/stream-rate.ts';
 
 /** What a phase delivered: the events Kafka acknowledged, their delivery reports, how long it took. */
 export type Phase = { stats: DeliveryStats; events: Scheduled[]; seconds: number };
@@ -34,15 +41,18 @@ function figures(r: Lab02Run) {
     events.length ? events.filter((e) => e.label).length / events.length : 0;
   // the live phase's latency is the one a real-time producer sees; the backfill's is a bulk load's
   const latencies = r.live.stats.latencies.length ? r.live.stats.latencies : r.backfill.stats.latencies;
+  const plan = streamRate({
+    base: r.args.rate,
+    peakFactor: r.config.generator.peakFactor,
+    fromMs: r.live.startMs,
+    toMs: r.live.startMs + r.live.seconds * 1000,
+  });
   return {
     all,
-    gaps: sent.slice(1).map((e, i) => (e.timeMs - sent[i]!.timeMs) / 1000),
-    target: targetRate(
-      r.args.rate,
-      r.config.generator.peakFactor,
-      r.live.startMs,
-      r.live.startMs + r.live.seconds * 1000,
-    ),
+    // when the acked live events were due, and when their requests went to the broker
+    arrivals: arrivals(r.live.stats.times),
+    plan,
+    target: plan.target_per_s,
     fraud,
     // what the labels claim, checked against what was acked: each pattern with all its events
     labeledShare: { backfill: share(r.backfill.events), live: share(sent) },
@@ -81,6 +91,13 @@ export function printSummary(r: Lab02Run): void {
       '\nDelivery',
     ),
   );
+  const a = f.arrivals;
+  const delay = percentiles(a.delays);
+  console.log(
+    `  live rate: ${describeRate(f.plan, live.stats.acked / live.seconds)}\n` +
+      `  live arrivals: mean gap ${fmt(mean(a.scheduledGaps) * 1000)} ms as scheduled, ${fmt(mean(a.sendGaps) * 1000)} ms as sent` +
+      ` (${fmt(live.stats.acked)} events in ${fmt(a.requests)} requests); sent after their scheduled time by p50 ${delay.p50} ms, p99 ${delay.p99} ms`,
+  );
   console.log(
     table(
       Object.entries(f.fraud).map(([pattern, events]) => ({ 'fraud pattern': pattern, 'labeled events': events })),
@@ -117,6 +134,7 @@ export function buildResult(r: Lab02Run): Lab02Result {
       duration_s: r.args.duration,
       rate_per_s: r.args.rate,
       peak_factor: g.peakFactor,
+      peak_hours_utc: [PEAK_START_HOUR, PEAK_END_HOUR],
       backfill_events: r.args.backfill,
       init_mode: r.config.initMode,
       seed: g.seed,
@@ -130,9 +148,13 @@ export function buildResult(r: Lab02Run): Lab02Result {
       backfill: phase(r.backfill),
       live: {
         ...phase(r.live),
+        peak_share: f.plan.peak_share,
         target_rate_per_s: f.target,
         achieved_rate_per_s: r.live.stats.acked / r.live.seconds,
-        mean_inter_arrival_s: f.gaps.length ? f.gaps.reduce((a, b) => a + b, 0) / f.gaps.length : 0,
+        mean_scheduled_gap_s: mean(f.arrivals.scheduledGaps),
+        mean_send_gap_s: mean(f.arrivals.sendGaps),
+        requests: f.arrivals.requests,
+        send_delay_ms: percentiles(f.arrivals.delays),
       },
       fraud_events: f.fraud,
       labeled_share: f.labeledShare,
@@ -143,7 +165,9 @@ export function buildResult(r: Lab02Run): Lab02Result {
       interrupted: r.interrupted,
     },
     samples: {
-      inter_arrival_s: thin(f.gaps, 20_000),
+      scheduled_gap_s: thin(f.arrivals.scheduledGaps, 20_000),
+      send_gap_s: thin(f.arrivals.sendGaps, 20_000),
+      send_delay_ms: thin(f.arrivals.delays, 5000),
       lambda_per_s: f.target,
       events_per_hour: eventsPerHour(f.all),
       produce_latency_ms: thin(f.latencies, 5000),
@@ -151,6 +175,8 @@ export function buildResult(r: Lab02Run): Lab02Result {
     },
   };
 }
+
+const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 
 function eventsPerHour(events: readonly Scheduled[]) {
   const buckets = new Map<number, number>();

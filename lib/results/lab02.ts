@@ -16,7 +16,9 @@ export const Lab02Result = RunEnvelope.extend({
     duration_s: z.number(),
     /** target base rate, events per second (EVENT_RATE / 60, or --rate) */
     rate_per_s: z.number(),
+    /** the rate is × peak_factor from peak_hours_utc[0]:00 to peak_hours_utc[1]:00 UTC */
     peak_factor: z.number(),
+    peak_hours_utc: z.tuple([z.number().int(), z.number().int()]),
     backfill_events: z.number().int(),
     init_mode: z.enum(['flush', 'skip']),
     seed: z.number().int(),
@@ -29,10 +31,19 @@ export const Lab02Result = RunEnvelope.extend({
   metrics: z.object({
     backfill: PhaseStats,
     live: PhaseStats.extend({
-      /** effective target during the run: rate × PEAK_FACTOR when it ran in peak hours */
+      /** share of the live phase's time that fell in peak hours: 0 off-peak, 1 all in peak hours */
+      peak_share: z.number().min(0).max(1),
+      /** effective target during the run: rate × (1 + (peak_factor − 1) × peak_share) */
       target_rate_per_s: z.number(),
       achieved_rate_per_s: z.number(),
-      mean_inter_arrival_s: z.number(),
+      /** mean gap between the scheduled times of consecutive acked live events (the generator's clock) */
+      mean_scheduled_gap_s: z.number(),
+      /** mean gap between the moments the requests carrying consecutive acked live events were sent */
+      mean_send_gap_s: z.number(),
+      /** produce requests (one partition's send()) that carried the acked live events */
+      requests: z.number().int(),
+      /** per acked live event, how long after its scheduled time its request was sent, ms */
+      send_delay_ms: Percentiles,
     }),
     fraud_events: z.record(z.string(), z.number().int()),
     /** labeled events / acked events, per phase: FRAUD_RATE up to chance */
@@ -46,8 +57,14 @@ export const Lab02Result = RunEnvelope.extend({
     interrupted: z.boolean(),
   }),
   samples: z.object({
-    /** event-time gaps between consecutive live events, seconds (at most 20k) */
-    inter_arrival_s: z.array(z.number()),
+    /** gaps between the scheduled times of consecutive acked live events, seconds (at most 20k): the
+     * generator's Poisson clock, and the records' timestamps on the topic (the producer sets them) */
+    scheduled_gap_s: z.array(z.number()),
+    /** gaps between the moments the producer sent the requests that carried consecutive acked live events,
+     * seconds (at most 20k): what reached the broker, in time. Events sent in one request share a moment */
+    send_gap_s: z.array(z.number()),
+    /** per acked live event, send moment − scheduled time, ms (at most 5k, evenly subsampled) */
+    send_delay_ms: z.array(z.number()),
     /** the rate the gaps should follow: λ = effective rate per second during the live phase */
     lambda_per_s: z.number(),
     /** all events (backfill + live) bucketed by event-time hour (UTC) */
