@@ -2,10 +2,12 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { withDb } from '../lib/db/connect.ts';
+import { dropDatabase, withDb } from '../lib/db/connect.ts';
+import { lab04DatabaseUrl } from './04-sharding/database.ts';
 import { dropSpiderServers } from './04-sharding/spider.ts';
 import { freePorts } from '../lib/ports.ts';
 import { Lab04Result } from '../lib/results/lab04.ts';
+import { expectNotebookRenders } from '../lib/testing/browser-check.ts';
 import { databaseUrlWithPassword } from '../lib/testing/database.ts';
 import { useEngines } from '../lib/testing/engines.ts';
 import { isolated } from '../lib/testing/isolation.ts';
@@ -27,7 +29,10 @@ describe('lab 04', () => {
   });
   let lastRun: string | undefined;
   afterAll(async () => {
-    await withDb(iso.config.db.url, (db) => dropSpiderServers(db, 2));
+    // the lab's own database (beside the namespace's), and the Spider servers named after it
+    const own = lab04DatabaseUrl(iso.config.db.url);
+    await withDb(own, (db) => dropSpiderServers(db, 2)).catch(() => {});
+    await dropDatabase(own).catch(() => {});
     await iso.cleanup();
     rmSync(env.TXLAB_STACK_DIR!, { recursive: true, force: true });
   });
@@ -37,7 +42,11 @@ describe('lab 04', () => {
     expect(run.code).toBe(0);
     lastRun = run.dataDir;
     const r = result(run.dataDir);
+    await expectNotebookRenders('04-sharding', run.dataDir);
     expect(r.metrics.load).toMatchObject({ mode: 'loaded', inserted: 20_000, skipped: 0, table_rows: 20_000 });
+    expect(r.parameters.database).toEndWith(`/txlab_${iso.prefix}_lab04`);
+    // the 5-minute window holds the load's rows only: 20,000 over 7 days put a handful there
+    expect(r.metrics.load.window_rows!.last_5_min).toBeLessThan(50);
     expect(r.samples.partition_rows.map((p) => p.partition)).toEqual(['p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6']);
     expect(r.samples.partition_rows.reduce((s, p) => s + p.rows, 0)).toBe(20_000);
     expect(r.samples.key_spread.map((s) => s.partitions)).toEqual([7, 8, 11, 16]);

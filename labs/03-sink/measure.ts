@@ -1,11 +1,12 @@
 // What one lab run stored, read from the table: the rows at or after the offsets the run started from
 // (its own input), their count, and how long each took from event time and from Kafka to its row;
-// with the aggregate audit and the sinks' own counters, everything the report needs.
+// with the aggregate audit and the sinks' own counters since the backlog was in, everything the report needs.
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { type AggregateAudit, auditAggregates } from '../../lib/sink/audit.ts';
-import { mergeSnapshots } from '../../lib/sink/counters.ts';
+import { type SinkSnapshot, mergeSnapshots } from '../../lib/sink/counters.ts';
 import type { SinkProcess } from '../../lib/sink/process.ts';
 import { sqlDatetime } from '../../lib/db/literals.ts';
+import { countersSince } from './backlog.ts';
 
 export type OffsetFloor = { partition: number; offset: number };
 
@@ -43,16 +44,24 @@ export async function runRows(pool: Pool, floors: readonly OffsetFloor[], liveFr
 
 export type Measured = { rows: RunRows; aggregates: AggregateAudit; sinks: ReturnType<typeof mergeSnapshots> };
 
-/** This run's rows (see runRows), the aggregate tables against a GROUP BY, and the sinks' counters added up. */
+/**
+ * This run's rows (see runRows), the aggregate tables against a GROUP BY, and the sinks' counters since
+ * `baseline` (each sink's counters once the backlog was stored) added up.
+ */
 export async function measureRun(
   pool: Pool,
   floors: readonly OffsetFloor[],
   liveFromMs: number,
   sinks: readonly SinkProcess[],
+  baseline: ReadonlyMap<string, SinkSnapshot>,
 ): Promise<Measured> {
+  const counters = sinks.flatMap((s) => {
+    const now = s.snapshot();
+    return now ? [countersSince(now, baseline.get(s.id))] : [];
+  });
   return {
     rows: await runRows(pool, floors, liveFromMs),
     aggregates: await auditAggregates(pool),
-    sinks: mergeSnapshots(sinks.map((s) => s.snapshot()).filter((s) => s !== undefined)),
+    sinks: mergeSnapshots(counters),
   };
 }

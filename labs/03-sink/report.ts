@@ -8,10 +8,12 @@ import type { Lab03Result } from '../../lib/results/lab03.ts';
 import { envelope } from '../../lib/results/write.ts';
 import { REJECT_REASONS } from '../../lib/sink/counters.ts';
 import { fmt, table } from '../../lib/terminal.ts';
+import type { Backlog } from './backlog.ts';
 import type { FeedResult } from './feed.ts';
 import type { LabInput } from './input.ts';
 import type { Measured } from './measure.ts';
 import type { TimelinePoint } from './monitor.ts';
+import { describeRate, type StreamRatePlan } from '../../lib/generator/stream-rate.ts';
 
 export type Lab03Run = {
   runId: string;
@@ -34,6 +36,10 @@ export type Lab03Run = {
   /** seconds from the burst's first send until the group had committed it all */
   burstSeconds: number;
   live: DeliveryStats;
+  /** the live stream's rate: asked, target with the peak factor, achieved */
+  rate: StreamRatePlan & { achieved_per_s: number };
+  /** what the group stored before this run's input, counted in none of the other figures */
+  backlog: Backlog;
   timeline: TimelinePoint[];
   measured: Measured;
   drained: boolean;
@@ -62,6 +68,12 @@ export function printSummary(r: Lab03Run): void {
   const f = figures(r);
   const { rows, aggregates: agg, sinks: merged } = r.measured;
   const check = (ok: boolean) => (ok ? '✓' : '✗');
+  const b = r.backlog;
+  console.log(
+    b.messages > 0
+      ? `\nBefore this run: ${fmt(b.messages)} messages left on the topic by earlier runs, stored first (${fmt(b.rows_inserted)} rows, ${fmt(b.duplicates)} duplicates, ${fmt(b.dead_lettered)} dead-lettered) in ${b.seconds.toFixed(1)} s. Every figure below counts this run's messages only.`
+      : "\nNo backlog: the group had stored everything on the topic before this run. Every figure below counts this run's messages only.",
+  );
   console.log(
     table(
       [
@@ -101,6 +113,10 @@ export function printSummary(r: Lab03Run): void {
         {
           measure: `burst: ${fmt(f.burstRows)} rows sent and stored in ${r.burstSeconds.toFixed(1)} s (rows/s; best second)`,
           value: `${fmt(Math.round(r.burstSeconds > 0 ? f.burstRows / r.burstSeconds : 0))}; ${fmt(Math.round(f.peak))}`,
+        },
+        {
+          measure: `live: ${fmt(r.live.acked)} events acknowledged`,
+          value: describeRate(r.rate, r.rate.achieved_per_s),
         },
         { measure: 'rows per database write p50 / max', value: `${fmt(f.writeRows.p50)} / ${fmt(f.writeRows.max)}` },
         { measure: 'database write ms p50 / p99', value: `${f.writeMs.p50} / ${f.writeMs.p99}` },
@@ -163,6 +179,14 @@ export function buildResult(r: Lab03Run): Lab03Result {
         burst_seconds: r.burstSeconds,
         peak: f.peak,
       },
+      backlog: {
+        messages: r.backlog.messages,
+        rows_inserted: r.backlog.rows_inserted,
+        duplicates: r.backlog.duplicates,
+        dead_lettered: r.backlog.dead_lettered,
+        seconds: r.backlog.seconds,
+      },
+      live_rate: r.rate,
       event_to_row_ms: f.eventToRow,
       append_to_row_ms: f.appendToRow,
       aggregates: { buckets: agg.buckets, mismatches: agg.mismatches.length },

@@ -22,8 +22,10 @@ export type Lab04Run = {
   seed: number;
   db: Pick<Db, 'server' | 'dialect'>;
   load: LoadReport;
-  /** rows in the table when the queries ran (the sink's rows included) */
+  /** rows in the lab's table when the queries ran (the load's, unless rows were added by hand) */
   tableRows: number;
+  /** rows in the query windows: the last 5 whole minutes and the last 24 whole hours before the anchor */
+  windowRows: { last_5_min: number; last_24_h: number };
   parts: PartitionRows[];
   spreads: KeySpread[];
   /** where the loaded events end: every query window ends here */
@@ -80,7 +82,7 @@ export function printSummary(r: Lab04Run): void {
         'no index p50 / p99 ms': cell(cmp, 'no_index'),
         'aggregate p50 / p99 ms': cell(cmp, 'aggregate'),
       })),
-      `\nQueries (windows end where the loaded events end, ${new Date(r.anchorMs).toISOString().slice(0, 16)}Z; up to ${r.args.reps} runs or ${r.args.budget} s each)`,
+      `\nQueries on ${fmt(r.tableRows)} rows (windows end where the loaded events end, ${new Date(r.anchorMs).toISOString().slice(0, 16)}Z: the last 5 minutes hold ${fmt(r.windowRows.last_5_min)} rows, the last 24 hours ${fmt(r.windowRows.last_24_h)}; up to ${r.args.reps} runs or ${r.args.budget} s each)`,
     ),
   );
   if (r.spider) printSpider(r.spider);
@@ -138,6 +140,7 @@ export function buildResult(r: Lab04Run): Lab04Result {
         seconds: load.seconds,
         rows_per_s: load.seconds > 0 ? (load.inserted + load.skipped) / load.seconds : 0,
         table_rows: r.tableRows,
+        window_rows: r.windowRows,
         window: { from: new Date(load.record.from_ms).toISOString(), to: new Date(load.record.to_ms).toISOString() },
       },
       distribution: {

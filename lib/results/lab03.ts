@@ -34,7 +34,10 @@ export const Lab03Result = RunEnvelope.extend({
     produced: z.object({ backfill: z.number().int(), live: z.number().int(), bad: Reasons, failed: z.number().int() }),
     /** rows of this run's offsets in the table: `stored` must equal `expected` (good messages produced), `distinct_ids` too */
     rows: z.object({ expected: z.number().int(), stored: z.number().int(), distinct_ids: z.number().int() }),
-    /** what the sinks counted, over everything they consumed (earlier messages of the topic included) */
+    /**
+     * what the sinks counted for this run's messages: their counters less what they had counted once the
+     * backlog was stored (files written before the backlog was set apart count it too)
+     */
     sink: z.object({
       messages: z.number().int(),
       rows_inserted: z.number().int(),
@@ -49,6 +52,29 @@ export const Lab03Result = RunEnvelope.extend({
     write_ms: Percentiles,
     /** the burst: its rows / the seconds from the first send until the group had committed them all; and the best second */
     rows_per_s: z.object({ burst: z.number(), burst_seconds: z.number(), peak: z.number() }),
+    /**
+     * messages on the topic from before this run that the group had not stored (e.g. lab 02's), stored
+     * before this run's input and counted in none of the other figures (absent from older files)
+     */
+    backlog: z
+      .object({
+        messages: z.number().int(),
+        rows_inserted: z.number().int(),
+        duplicates: z.number().int(),
+        dead_lettered: z.number().int(),
+        seconds: z.number(),
+      })
+      .optional(),
+    /** the live stream: --rate, × PEAK_FACTOR for the share of it in peak hours = the target, and what Kafka acknowledged per second (absent from older files) */
+    live_rate: z
+      .object({
+        base_per_s: z.number(),
+        peak_factor: z.number(),
+        peak_share: z.number(),
+        target_per_s: z.number(),
+        achieved_per_s: z.number(),
+      })
+      .optional(),
     /** event time → row written, for live events (backfilled events are days old: meaningless there) */
     event_to_row_ms: Percentiles,
     /** Kafka record timestamp (stamped when produced) → row written, for every event of the run */
@@ -59,7 +85,7 @@ export const Lab03Result = RunEnvelope.extend({
     interrupted: z.boolean(),
   }),
   samples: z.object({
-    /** one point a second */
+    /** one point a second, from the start of this run's input (after any backlog) */
     timeline: z.array(
       z.object({
         t_s: z.number(),

@@ -21,8 +21,13 @@ export const Lab04Result = RunEnvelope.extend({
       skipped: z.number().int(),
       seconds: z.number(),
       rows_per_s: z.number(),
-      /** rows in the table when the queries ran (the sink's rows included) */
+      /**
+       * rows in the table when the queries ran: the lab's own database, so the load's (files written before
+       * it had its own database counted the pipeline's rows too)
+       */
       table_rows: z.number().int(),
+      /** rows in the query windows: the last 5 whole minutes and 24 whole hours before the anchor (absent from older files) */
+      window_rows: z.object({ last_5_min: z.number().int(), last_24_h: z.number().int() }).optional(),
       window: z.object({ from: z.iso.datetime(), to: z.iso.datetime() }),
     }),
     distribution: z.object({
