@@ -7,6 +7,7 @@ import { spawnChild } from '../lib/child.ts';
 import { withDb } from '../lib/db/connect.ts';
 import { withClient } from '../lib/fraud/review/client.ts';
 import { Lab05Result } from '../lib/results/lab05.ts';
+import { expectNotebookRenders } from '../lib/testing/browser-check.ts';
 import { useEngines } from '../lib/testing/engines.ts';
 import { isolated } from '../lib/testing/isolation.ts';
 import { runLabProcess } from '../lib/testing/run-lab.ts';
@@ -44,6 +45,7 @@ describe('lab 05', () => {
     expect(run.stderr).not.toContain('failed');
     expect(run.code).toBe(0);
     const r = Lab05Result.parse(JSON.parse(readFileSync(join(run.dataDir, '05-fraud.json'), 'utf8')));
+    await expectNotebookRenders('05-fraud', run.dataDir);
     const m = r.metrics;
 
     // every review started finished, with a verdict stored for it, and none started twice
@@ -72,6 +74,14 @@ describe('lab 05', () => {
     expect(m.scoring.overall.labeled).toBe(m.events.labeled_live);
     expect(r.samples.confusion.reduce((s, x) => s + x.count, 0)).toBe(m.events.live);
     expect(r.samples.events.map((e) => e.kind)).toContain('worker_killed');
+    // who declined adds up to the declines; the rate and the backpressure are recorded
+    const by = m.scoring.declines!.by;
+    expect(by.rules.declined + by.analyst.declined + by.timeout.declined).toBe(m.scoring.overall.declined);
+    expect({ base: m.rate?.base_per_s, atLeastBase: m.rate!.target_per_s >= 20 }).toEqual({
+      base: 20,
+      atLeastBase: true,
+    });
+    expect(m.backpressure!.in_flight_max).toBeLessThanOrEqual(r.parameters.max_in_flight);
   });
 });
 

@@ -13,12 +13,13 @@
 // The live stream plays in time-lapse (--speed 30: a second of wall clock is 30 s of transactions), so
 // patterns that unfold over minutes fit in a minute; rules and database work in event time.
 //
-// Expect: a day of history (it warms the rules; the sink stores it for the reviews to read), then a
-// live stream with injected fraud and a line per second (produced, reviewed, in flight, verdicts,
-// worker up/down). The lab approves one held transaction itself, as an analyst would with
-// `bun run analyst approve <id>`. Then precision and recall per fraud pattern, verdicts, workflows/s,
-// review latency p50/p99 (and during the outage), the activity-attempt audit, and data/05-fraud.json
-// for notebook 05. The reviews are in the Temporal UI (link printed at the end).
+// Expect: a day of history (it warms the rules; the sink stores it for the reviews to read), then the
+// rate the live stream aims at (--rate × PEAK_FACTOR while its event time is in peak hours), then a line
+// per second (produced, lag, reviewed, in flight, verdicts, worker up/down). The lab approves one held
+// transaction itself, as an analyst would with `bun run analyst approve <id>`. Then precision and recall
+// per fraud pattern and per rule, who declined (the review, an analyst, a hold timeout), whether the
+// --max-in-flight cap was reached, verdicts, workflows/s, review latency p50/p99 (and during the
+// outage), the activity-attempt audit, and data/05-fraud.json for notebook 05. The reviews are in the Temporal UI (link printed at the end).
 //
 // If a worker dies without the lab's hand (a second crash), no review can finish: the lab says so,
 // stops the stream, waits a few seconds, reports the reviews left open and exits with code 1 — the run
@@ -65,7 +66,7 @@ const flags = {
   },
   help: {
     duration: 'seconds of live stream',
-    rate: 'live events per second (wall clock)',
+    rate: 'base rate: live events per second of wall clock (× PEAK_FACTOR while event time is in peak hours, 09–18 UTC)',
     speed: 'time-lapse: seconds of event time per second of wall clock (the injected patterns unfold over minutes)',
     fraudRate: 'share of live events that are injected fraud',
     customers: 'customers in the population (more customers: fewer honest bursts that look like velocity fraud)',
@@ -114,7 +115,7 @@ await runLab('lab 05', async ({ signal }) => {
     await p.workerReady;
 
     // 4. the live stream; the worker is killed at `killAt` and started again `down` seconds later
-    const live = new LiveRun(p, tracker, clock, { ...args, killAt, signal });
+    const live = new LiveRun(p, tracker, clock, { ...args, peakFactor: c.generator.peakFactor, killAt, signal });
     await live.play(gen);
 
     // 5. drain: every live event read, every review finished (unanswered holds decline at their timeout)
@@ -128,7 +129,7 @@ await runLab('lab 05', async ({ signal }) => {
       config: c,
       tuning: tune,
       history,
-      live: { sent: live.sent, seconds: live.seconds, samples },
+      live: { sent: live.sent, seconds: live.seconds, samples, rate: live.rate },
       pipeline: p,
       tracker,
       ...(await reviewOutcomes(

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Lab06Result } from '../lib/results/lab06.ts';
+import { expectNotebookRenders } from '../lib/testing/browser-check.ts';
 import { useEngines } from '../lib/testing/engines.ts';
 import { isolated } from '../lib/testing/isolation.ts';
 import { runLabProcess } from '../lib/testing/run-lab.ts';
@@ -22,6 +23,7 @@ describe('lab 06', () => {
     if (run.code !== 0) console.error(run.stdout.slice(-4000), run.stderr.slice(-4000));
     expect(run.code).toBe(0);
     const r = Lab06Result.parse(JSON.parse(readFileSync(join(run.dataDir, '06-windows.json'), 'utf8')));
+    await expectNotebookRenders('06-windows', run.dataDir);
     const m = r.metrics;
     expect(m.views.map((v) => ({ view: v.view, differ: v.differ, missing: v.missing, extra: v.extra }))).toEqual(
       ['category_tumbling', 'category_hopping', 'merchant_tumbling', 'customer_hopping'].map((view) => ({

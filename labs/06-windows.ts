@@ -48,6 +48,7 @@ import { inputStream } from './06-windows/input.ts';
 import { drainRange, endOffsets } from '../lib/drain.ts';
 import { recomputeTumbling } from './06-windows/sql-recompute.ts';
 import { buildResult, printSummary, readOutputs, verdict } from './06-windows/report.ts';
+import { describeRate, streamRate } from '../lib/generator/stream-rate.ts';
 
 const c = config();
 const flags = {
@@ -68,7 +69,7 @@ const flags = {
   },
   help: {
     duration: 'seconds of measured stream (every window of it is checked)',
-    rate: 'events per second',
+    rate: 'base rate, events per second (× PEAK_FACTOR in peak hours, 09–18 UTC)',
     window: 'tumbling window, seconds (the hopping one is twice that, every window)',
     bound: 'disorder bound: events are delayed up to this, and the watermark trails by it, seconds',
     lateness: 'allowed lateness: windows close this long after the watermark passes their end, seconds',
@@ -207,7 +208,7 @@ await runLab('lab 06', async ({ signal }) => {
       lateByMs,
     };
     say(
-      `seed ${seed}: ${a.duration} s measured + ${tailS} s tail at ${a.rate}/s from ${new Date(t0).toISOString()}; ` +
+      `seed ${seed}: ${a.duration} s measured + ${tailS} s tail at ${describeRate(streamRate({ base: a.rate, peakFactor: c.generator.peakFactor, fromMs: t0, toMs: measuredEndMs }))} from ${new Date(t0).toISOString()}; ` +
         `disorder ≤ ${a.bound} s, ${(a.lateShare * 100).toFixed(1)} % delayed ${lateByMs / 1000}+ s; partition ${idle.partition} quiet over [${(a.duration / 3).toFixed(1)}, ${(a.duration / 3 + idleFor).toFixed(1)}) s`,
     );
     const killAtMs = a.noKill ? null : t0 + ms(a.duration * 0.6);

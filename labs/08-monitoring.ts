@@ -105,7 +105,7 @@ await runLab('lab 08', async ({ signal }) => {
     await producer.connect();
     const t0 = Date.now();
     say(
-      `seed ${seed}: ${plan.durationS} s at ${plan.rate}/s, ${plan.peak.rate}/s over [${plan.peak.fromS.toFixed(0)}, ${plan.peak.toS.toFixed(0)}) s; sink down over [${plan.sinkDown.fromS.toFixed(0)}, ${plan.sinkDown.toS.toFixed(0)}) s`,
+      `seed ${seed}: ${plan.durationS} s at ${plan.rate}/s (the generator's peak hours off: this schedule is the whole load), ${plan.peak.rate}/s over [${plan.peak.fromS.toFixed(0)}, ${plan.peak.toS.toFixed(0)}) s; sink down over [${plan.sinkDown.fromS.toFixed(0)}, ${plan.sinkDown.toS.toFixed(0)}) s`,
     );
     const gen = new TransactionGenerator({ ...c.generator, peakFactor: 1, seed });
     const stream = varyingLoad(plan, t0, gen.stream(t0, plan.peak.rate), seededRng(seed ^ 0x08));

@@ -10,6 +10,7 @@ import { fmt, progress } from '../../lib/terminal.ts';
 import { waitUntil } from '../../lib/wait.ts';
 import type { LabClock } from './clock.ts';
 import type { Pipeline } from './pipeline.ts';
+import { describeRate, type StreamRatePlan, streamRate } from '../../lib/generator/stream-rate.ts';
 import type { Lab05Samples } from './report.ts';
 import { liveStream } from './stream.ts';
 import type { RunTracker } from './tracker.ts';
@@ -27,6 +28,8 @@ export type LiveOptions = {
   speed: number;
   /** seconds of live stream */
   duration: number;
+  /** PEAK_FACTOR: the generator's rate × this in peak hours */
+  peakFactor: number;
   /** second at which the worker is killed (≥ duration: never) */
   killAt: number;
   /** seconds it stays down */
@@ -40,6 +43,8 @@ export class LiveRun {
   /** the events sent, and how long sending took (s) */
   sent: Scheduled[] = [];
   seconds = 0;
+  /** the rate the generator aims at over the stream's event time (set when it starts) */
+  rate: StreamRatePlan | undefined;
   private readonly line = progress('live');
   private ticker: ReturnType<typeof setInterval> | undefined;
   private workerEventsBefore = 0;
@@ -54,6 +59,14 @@ export class LiveRun {
   async play(gen: TransactionGenerator): Promise<Scheduled[]> {
     const { p, o } = this;
     const t0 = this.clock.restart();
+    // event time runs from t0, `speed` times faster than the wall clock
+    this.rate = streamRate({
+      base: o.rate,
+      peakFactor: o.peakFactor,
+      fromMs: t0,
+      toMs: t0 + o.duration * o.speed * 1000,
+    });
+    say(`live stream at ${describeRate(this.rate)}`);
     this.workerEventsBefore = p.supervisor.events.length; // the first start was before the live clock began
     this.ticker = setInterval(() => this.sample(), 1000);
     p.defer(() => clearInterval(this.ticker));
@@ -158,7 +171,7 @@ export class LiveRun {
     const worker = s.worker_up ? 'up' : p.supervisor.loss ? 'DOWN (died)' : 'DOWN';
     this.samples.timeline.push(s);
     this.line.update(
-      `${s.t_s.toFixed(0)} s  produced ${fmt(s.produced)}  reviewed ${s.reviewed}  in flight ${s.in_flight}  approve ${s.approve}  decline ${s.decline}  hold ${s.hold}  worker ${worker}`,
+      `${s.t_s.toFixed(0)} s  produced ${fmt(s.produced)}  lag ${fmt(Math.max(0, s.produced - s.consumed))}  reviewed ${s.reviewed}  in flight ${s.in_flight}  approve ${s.approve}  decline ${s.decline}  hold ${s.hold}  worker ${worker}`,
     );
   }
 }

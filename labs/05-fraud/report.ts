@@ -12,6 +12,7 @@ import { DECIDED_BY, VERDICTS } from '../../lib/fraud/vocabulary.ts';
 import { score } from './score.ts';
 import type { ActivityAudit } from '../../lib/fraud/review/audit.ts';
 import type { Pipeline } from './pipeline.ts';
+import { describeRate, type StreamRatePlan } from '../../lib/generator/stream-rate.ts';
 import type { RunTracker } from './tracker.ts';
 
 export type Lab05Samples = {
@@ -38,7 +39,7 @@ export type RunRecord = {
   tuning: FraudTuning;
   /** history events Kafka acknowledged */
   history: number;
-  live: { sent: readonly Scheduled[]; seconds: number; samples: Lab05Samples };
+  live: { sent: readonly Scheduled[]; seconds: number; samples: Lab05Samples; rate: StreamRatePlan | undefined };
   pipeline: Pick<Pipeline, 'consumer' | 'launcher' | 'feed' | 'supervisor'>;
   tracker: RunTracker;
   /** the stored verdicts of this run's reviews, and the audit of their activities */
@@ -79,6 +80,7 @@ export function buildResult(r: RunRecord): Lab05Result {
     .slice(1)
     .reduce((m, s, i) => Math.max(m, (s.completed - tl[i]!.completed) / Math.max(0.1, s.t_s - tl[i]!.t_s)), 0);
   const elapsed = tl.at(-1)?.t_s ?? r.live.seconds;
+  const held = reviews.filter((x) => x.verdict === 'hold' || x.decided_by === 'analyst' || x.decided_by === 'timeout');
 
   return {
     ...r.envelope,
@@ -136,7 +138,20 @@ export function buildResult(r: RunRecord): Lab05Result {
       },
       latency_ms: percentiles(latencies),
       latency_during_outage_ms: percentiles(outage.flatMap((x) => (x.latency_ms === null ? [] : [x.latency_ms]))),
-      scoring: { overall: board.overall, patterns: board.patterns, rules: board.rules },
+      scoring: { overall: board.overall, patterns: board.patterns, rules: board.rules, declines: board.declines },
+      ...(r.live.rate && {
+        rate: {
+          ...r.live.rate,
+          achieved_per_s: r.live.seconds > 0 ? r.live.sent.length / r.live.seconds : 0,
+        },
+      }),
+      backpressure: {
+        slot_waits: launcher.waits,
+        slot_timeouts: launcher.timedOut,
+        in_flight_max: Math.max(0, ...tl.map((x) => x.in_flight)),
+        lag_max: Math.max(0, ...tl.map((x) => x.produced - x.consumed)),
+        held: held.length,
+      },
       activities: r.activities,
       worker: {
         runtime: supervisor.runtime,
@@ -184,6 +199,13 @@ export function printSummary(r: Lab05Result, ui: { uiUrl: string | null; namespa
   console.log(
     `  overall: ${s.overall.declined} declined, ${s.overall.true_declines} of them fraud: precision ${pct(s.overall.precision)}, recall ${pct(s.overall.recall)} of ${s.overall.labeled} labeled`,
   );
+  if (s.declines) {
+    const by = s.declines.by;
+    console.log(
+      `  declined by the rules ${by.rules.declined} (${by.rules.fraud} fraud), by an analyst ${by.analyst.declined} (${by.analyst.fraud}), on hold timeout ${by.timeout.declined} (${by.timeout.fraud}): ` +
+        `recall without the timeouts' declines ${pct(s.declines.recall_without_timeouts)}`,
+    );
+  }
   console.log(
     table(
       s.rules.map((x) => ({
@@ -191,8 +213,10 @@ export function printSummary(r: Lab05Result, ui: { uiUrl: string | null; namespa
         fired: x.fired,
         'on fraud': x.on_fraud,
         'on its pattern': x.on_own_pattern,
+        precision: pct(x.precision ?? null),
+        'recall (its pattern)': pct(x.recall ?? null),
       })),
-      '\nRules (live events)',
+      '\nRules (live events, before any review; precision = fired on fraud / fired)',
     ),
   );
   console.log(
@@ -219,6 +243,13 @@ export function printSummary(r: Lab05Result, ui: { uiUrl: string | null; namespa
       '\nReviews',
     ),
   );
+  const b = m.backpressure;
+  if (b)
+    console.log(
+      b.slot_waits > 0
+        ? `\nBackpressure: all ${r.parameters.max_in_flight} review slots were taken ${b.slot_waits === 1 ? 'once' : `${b.slot_waits} times`} (${b.slot_timeouts} waits gave up); the consumer waited, and its lag rose to ${b.lag_max} events. ${b.held} reviews were held, each keeping its slot up to the ${r.parameters.hold_timeout_s} s hold timeout`
+        : `\nBackpressure: the ${r.parameters.max_in_flight} review slots were never all taken (at most ${b.in_flight_max} in flight); the consumer's lag peaked at ${b.lag_max} events`,
+    );
   const w = m.worker;
   const a = m.activities;
   console.log(
@@ -259,5 +290,6 @@ export function printSummary(r: Lab05Result, ui: { uiUrl: string | null; namespa
     if (m.analyst)
       console.log(`  the approved one: ${ui.uiUrl}/namespaces/${ui.namespace}/workflows/${m.analyst.workflow_id}`);
   }
+  if (m.rate) console.log(`live rate ${describeRate(m.rate, m.rate.achieved_per_s)}`);
   console.log(`episode ${r.parameters.episode} (replay with --episode ${r.parameters.episode})`);
 }

@@ -79,18 +79,75 @@ describe('scoring against ground truth', () => {
     });
   });
 
-  test('per rule: how often it fired, on fraud, on the pattern it was written for', () => {
+  test('per rule: how often it fired, on fraud, on the pattern it was written for; precision and recall', () => {
     expect(s.rules.find((r) => r.rule === 'velocity')).toEqual({
       rule: 'velocity',
       fired: 3,
       on_fraud: 2,
       on_own_pattern: 2,
+      precision: 2 / 3,
+      recall: 2 / 5,
     });
     expect(s.rules.find((r) => r.rule === 'new_device')).toEqual({
       rule: 'new_device',
       fired: 0,
       on_fraud: 0,
       on_own_pattern: 0,
+      precision: null,
+      recall: null,
+    });
+  });
+
+  test('per rule: an event of another pattern counts for precision, not for recall', () => {
+    const fired = (id: string, pattern: ScoredEvent['pattern']) =>
+      ev(id, { pattern, instance: pattern && `${pattern}-${id}`, rules: ['amount_outlier'] });
+    const r = score([
+      fired('a', 'amount_outlier'),
+      fired('b', 'high_value_streak'),
+      fired('c', null),
+      ev('d', { pattern: 'amount_outlier' }),
+    ]);
+    expect(r.rules.find((x) => x.rule === 'amount_outlier')).toEqual({
+      rule: 'amount_outlier',
+      fired: 3,
+      on_fraud: 2,
+      on_own_pattern: 1,
+      precision: 2 / 3,
+      recall: 1 / 2,
+    });
+  });
+
+  describe('when holds time out', () => {
+    // a burst of 4: one declined by the rules, two by hold timeouts, one by an analyst; an honest event
+    // declined on timeout
+    const burst = (i: number, decided_by: 'rules' | 'timeout' | 'analyst') =>
+      ev(`t${i}`, {
+        pattern: 'velocity_burst',
+        instance: 'velocity_burst-9',
+        primary_rule: 'velocity',
+        verdict: { verdict: 'decline', decided_by },
+      });
+    const t = score([
+      burst(1, 'rules'),
+      burst(2, 'timeout'),
+      burst(3, 'timeout'),
+      burst(4, 'analyst'),
+      ev('h', { primary_rule: 'velocity', verdict: { verdict: 'decline', decided_by: 'timeout' } }),
+    ]);
+
+    test('counts the declines by who decided them, and the fraud among them', () => {
+      expect(t.declines.by).toEqual({
+        rules: { declined: 1, fraud: 1 },
+        analyst: { declined: 1, fraud: 1 },
+        timeout: { declined: 3, fraud: 2 },
+      });
+    });
+
+    test('recall without timeouts leaves out the fraud only a timeout declined', () => {
+      expect({ recall: t.overall.recall, without: t.declines.recall_without_timeouts }).toEqual({
+        recall: 4 / 4,
+        without: 2 / 4,
+      });
     });
   });
 

@@ -6,9 +6,18 @@
 // burst is stopped once one of its events is). Precision per pattern: of the declines attributed to
 // that pattern — through the strongest rule that flagged them (RULE_PATTERN) — the share that really
 // were that pattern. Overall precision and recall treat every pattern as "fraud".
+//
+// Per rule, before any review: precision is the share of the events it fired on that were fraud (of
+// any pattern), recall the share of its own pattern's labeled events it fired on. A rule with low
+// precision floods the reviews; the review (with the customer's record) approves most of those.
+//
+// Who declined: the rules, an analyst, or a hold timeout (a hold nobody answered declines). Recall
+// without timeouts counts only the declines the rules and analysts made: what the run would have
+// caught had an unanswered hold approved instead.
 import type { FraudPattern } from '../../lib/generator/types.ts';
 import { FRAUD_PATTERNS } from '../../lib/generator/types.ts';
 import {
+  DECIDED_BY,
   type DecidedBy,
   type Outcome,
   RULE_NAMES,
@@ -67,7 +76,23 @@ export type PatternScore = {
   instance_recall: number | null;
 };
 
-export type RuleScore = { rule: RuleName; fired: number; on_fraud: number; on_own_pattern: number };
+export type RuleScore = {
+  rule: RuleName;
+  fired: number;
+  on_fraud: number;
+  on_own_pattern: number;
+  /** on_fraud / fired */
+  precision: number | null;
+  /** on_own_pattern / the labeled events of its pattern */
+  recall: number | null;
+};
+
+export type Declines = {
+  /** declines by who decided them, and how many of those were fraud */
+  by: Record<DecidedBy, { declined: number; fraud: number }>;
+  /** fraud declined by the rules or an analyst / labeled: recall had an unanswered hold approved */
+  recall_without_timeouts: number | null;
+};
 
 export type Scoreboard = {
   overall: {
@@ -81,6 +106,7 @@ export type Scoreboard = {
   };
   patterns: PatternScore[];
   rules: RuleScore[];
+  declines: Declines;
   confusion: { truth: FraudPattern | 'none'; outcome: Outcome; count: number }[];
 };
 
@@ -89,6 +115,13 @@ export function score(events: readonly ScoredEvent[]): Scoreboard {
   const declined = outcomes.filter((x) => isDeclined(x.o));
   const labeled = events.filter((e) => e.pattern !== null);
   const trueDeclines = declined.filter((x) => x.e.pattern !== null).length;
+  const decider = (by: DecidedBy) => declined.filter((x) => x.e.verdict?.decided_by === by);
+  const declinesBy = Object.fromEntries(
+    DECIDED_BY.map((by) => [
+      by,
+      { declined: decider(by).length, fraud: decider(by).filter((x) => x.e.pattern !== null).length },
+    ]),
+  ) as Declines['by'];
 
   const patterns = FRAUD_PATTERNS.map((pattern): PatternScore => {
     const mine = outcomes.filter((x) => x.e.pattern === pattern);
@@ -132,15 +165,24 @@ export function score(events: readonly ScoredEvent[]): Scoreboard {
       recall: ratio(trueDeclines, labeled.length),
     },
     patterns,
-    rules: RULE_NAMES.map((rule) => {
+    rules: RULE_NAMES.map((rule): RuleScore => {
       const fired = events.filter((e) => e.rules.includes(rule));
+      const onFraud = fired.filter((e) => e.pattern !== null).length;
+      const onOwn = fired.filter((e) => e.pattern === RULE_PATTERN[rule]).length;
+      const ownLabeled = labeled.filter((e) => e.pattern === RULE_PATTERN[rule]).length;
       return {
         rule,
         fired: fired.length,
-        on_fraud: fired.filter((e) => e.pattern !== null).length,
-        on_own_pattern: fired.filter((e) => e.pattern === RULE_PATTERN[rule]).length,
+        on_fraud: onFraud,
+        on_own_pattern: onOwn,
+        precision: ratio(onFraud, fired.length),
+        recall: ratio(onOwn, ownLabeled),
       };
     }),
+    declines: {
+      by: declinesBy,
+      recall_without_timeouts: ratio(trueDeclines - declinesBy.timeout.fraud, labeled.length),
+    },
     confusion: [...cells.values()],
   };
 }

@@ -12,6 +12,7 @@ import type { Anomaly } from '../../lib/windows/anomalies.ts';
 import type { LateEvent, View } from '../../lib/windows/operator.ts';
 import { sessionize } from '../../lib/windows/sessions.ts';
 import type { StoredResult } from '../../lib/windows/store.ts';
+import { streamRate } from '../../lib/generator/stream-rate.ts';
 import type { IdleReplay } from './idle-replay.ts';
 import type { InputPlan } from './input.ts';
 import type { SqlRecompute } from './sql-recompute.ts';
@@ -139,6 +140,15 @@ export function buildResult(r: Lab06Run): Lab06Result {
     },
     metrics: {
       produced: { acked: r.stats.acked, failed: r.stats.failed, measured: measured.length },
+      rate: {
+        ...streamRate({
+          base: r.args.rate,
+          peakFactor: r.config.generator.peakFactor,
+          fromMs: t0,
+          toMs: r.plan.measuredEndMs,
+        }),
+        achieved_per_s: measured.length / r.args.duration,
+      },
       views: r.checks,
       exact: r.checks.every((v) => v.differ + v.missing + v.extra === 0) && r.sqlRecompute.differ === 0,
       sql_recompute: r.sqlRecompute,

@@ -1,8 +1,9 @@
-// Shape of data/05-fraud.json.
+// Shape of data/05-fraud.json. Fields marked "optional" were added later: a run of an older lab (in
+// the history of runs) has none of them, and the notebook says so instead of failing.
 import { z } from 'zod';
 import { FRAUD_PATTERNS } from '../generator/types.ts';
 import { DECIDED_BY, OUTCOMES, RULE_NAMES, VERDICTS } from '../fraud/vocabulary.ts';
-import { Percentiles, RunEnvelope } from './common.ts';
+import { Percentiles, RunEnvelope, StreamRate } from './common.ts';
 
 const ratio = z.number().min(0).max(1).nullable();
 
@@ -106,9 +107,37 @@ export const Lab05Result = RunEnvelope.extend({
           fired: z.number().int(),
           on_fraud: z.number().int(),
           on_own_pattern: z.number().int(),
+          /** on_fraud / fired (optional) */
+          precision: ratio.optional(),
+          /** on_own_pattern / the labeled events of its pattern (optional) */
+          recall: ratio.optional(),
         }),
       ),
+      /** who declined (the rules, an analyst, a hold timeout) and how many of those were fraud (optional) */
+      declines: z
+        .object({
+          by: z.record(z.enum(DECIDED_BY), z.object({ declined: z.number().int(), fraud: z.number().int() })),
+          /** fraud declined by the rules or an analyst / labeled: recall had an unanswered hold approved */
+          recall_without_timeouts: ratio,
+        })
+        .optional(),
     }),
+    /** the live stream's rate, time-lapsed: event time runs `speed` times faster than the wall clock (optional) */
+    rate: StreamRate.optional(),
+    /** the launcher's cap on open reviews, and the consumer lag it causes when reached (optional) */
+    backpressure: z
+      .object({
+        /** submits that found all max_in_flight slots taken and waited for one */
+        slot_waits: z.number().int(),
+        /** of those, how many gave up (the event is read again) */
+        slot_timeouts: z.number().int(),
+        /** the highest reviews in flight and fraud-consumer lag (events) at a sample of the timeline */
+        in_flight_max: z.number().int(),
+        lag_max: z.number().int(),
+        /** reviews that waited for an analyst (held), each keeping its slot up to the hold timeout */
+        held: z.number().int(),
+      })
+      .optional(),
     /** the activity-attempt log against the server's histories (lib/fraud/review/audit.ts) */
     activities: z.object({
       attempts: z.number().int(),

@@ -3,7 +3,7 @@
 // the ground truth computed from the topic itself. Times are seconds from the start of the stream
 // (event time and wall clock share that origin: the stream is live).
 import { z } from 'zod';
-import { Percentiles, RunEnvelope } from './common.ts';
+import { Percentiles, RunEnvelope, StreamRate } from './common.ts';
 
 const Seconds = z.number();
 
@@ -48,6 +48,8 @@ export const Lab06Result = RunEnvelope.extend({
   }),
   metrics: z.object({
     produced: z.object({ acked: z.number().int(), failed: z.number().int(), measured: z.number().int() }),
+    /** the measured period's rate: the base rate × PEAK_FACTOR in peak hours (optional: older runs lack it) */
+    rate: StreamRate.optional(),
     /** every view's final windows of the measured period against the ground truth */
     views: z.array(ViewCheck),
     exact: z.boolean(),
