@@ -2,6 +2,7 @@ import { afterAll, describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FAULTS, Lab07Result } from '../lib/results/lab07.ts';
+import { expectNotebookRenders } from '../lib/testing/browser-check.ts';
 import { useEngines } from '../lib/testing/engines.ts';
 import { isolated } from '../lib/testing/isolation.ts';
 import { runLabProcess } from '../lib/testing/run-lab.ts';
@@ -22,6 +23,7 @@ describe('lab 07', () => {
     if (run.code !== 0) console.error(run.stdout.slice(-4000), run.stderr.slice(-4000));
     expect(run.code).toBe(0);
     const r = Lab07Result.parse(JSON.parse(readFileSync(join(run.dataDir, '07-guarantees.json'), 'utf8')));
+    await expectNotebookRenders('07-guarantees', run.dataDir);
     const m = r.metrics;
     expect(m.ok).toBe(true);
     expect(m.skipped).toEqual([]);

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Lab08Result } from '../lib/results/lab08.ts';
+import { expectNotebookRenders } from '../lib/testing/browser-check.ts';
 import { useEngines } from '../lib/testing/engines.ts';
 import { isolated } from '../lib/testing/isolation.ts';
 import { runLabProcess } from '../lib/testing/run-lab.ts';
@@ -23,6 +24,7 @@ describe('lab 08', () => {
     );
     expect(run.code).toBe(0);
     const r = Lab08Result.parse(JSON.parse(readFileSync(join(run.dataDir, '08-monitoring.json'), 'utf8')));
+    await expectNotebookRenders('08-monitoring', run.dataDir);
     const m = r.metrics;
     expect(m.produced.acked).toBeGreaterThan(0);
     expect({ ...m.rows, drained: m.drained }).toEqual({

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Lab09Result } from '../lib/results/lab09.ts';
+import { expectNotebookRenders } from '../lib/testing/browser-check.ts';
 import { useEngines } from '../lib/testing/engines.ts';
 import { runLabProcess } from '../lib/testing/run-lab.ts';
 
@@ -19,6 +20,7 @@ describe('lab 09', () => {
     if (run.code !== 0) console.error(run.stdout.slice(-5000), run.stderr.slice(-5000));
     expect(run.code).toBe(0);
     const r = Lab09Result.parse(JSON.parse(readFileSync(join(run.dataDir, '09-scale.json'), 'utf8')));
+    await expectNotebookRenders('09-scale', run.dataDir);
     const m = r.metrics;
     expect(m.skipped).toEqual([]);
     expect(m.ok).toBe(true);
