@@ -156,9 +156,12 @@ function stage(dataDir: string): { root: string; cleanup: () => void } {
 
 function reportData(notebooks: string[]): void {
   const missing = notebooks.map(dataFileOf).filter((f): f is string => f !== undefined && !existsSync(join(DATA, f)));
-  for (const f of missing) {
-    console.warn(`notebooks: data/${f} is missing: its notebook will say "run \`bun run lab:${f.slice(0, 2)}\` first"`);
-  }
+  if (missing.length === 0) return;
+  const labs = missing.map((f) => f.slice(0, 2));
+  const run = labs.length === 1 ? `\`bun run lab:${labs[0]}\`` : 'its lab';
+  console.warn(
+    `notebooks: no results yet for lab${labs.length === 1 ? '' : 's'} ${labs.join(', ')} (data/NN-name.json): each page says to run ${run} first`,
+  );
 }
 
 async function runBuild(args: string[]): Promise<void> {
