@@ -51,7 +51,7 @@ while (!stop.signal.aborted) {
   const admin = kafka.admin();
   try {
     await admin.connect();
-    latest = await readLag(admin);
+    latest = await readLag(admin, () => kafka.admin());
     up.set(1);
   } catch (e) {
     up.set(0);

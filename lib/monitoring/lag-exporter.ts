@@ -23,18 +23,52 @@ async function settledMap<T, R>(items: readonly T[], f: (item: T) => Promise<R>)
   return out;
 }
 
-/** One reading of the cluster; a topic or group deleted while it is read is left out, not an error. */
-export async function readLag(admin: Admin): Promise<LagSnapshot> {
+type Ends = Awaited<ReturnType<Admin['fetchTopicOffsets']>>;
+
+/**
+ * End offsets of every topic. kafkajs 2.2.4 keeps each topic an admin has read in its metadata requests
+ * and fails the whole request when any one of them has an error (a topic being deleted or created: "This
+ * server does not host this topic-partition"), so one such topic fails every later read on that admin.
+ * A topic that fails on the shared admin is read again on an admin of its own: only a topic that is
+ * itself in trouble is left out of the reading, never the topics read after it.
+ */
+async function readEnds(admin: Admin, topics: readonly string[], freshAdmin?: () => Admin) {
+  const failed: string[] = [];
+  const ends = new Map<string, Ends>();
+  await settledMap(topics, async (topic) => {
+    try {
+      ends.set(topic, await admin.fetchTopicOffsets(topic));
+    } catch {
+      failed.push(topic);
+    }
+  });
+  if (freshAdmin)
+    await settledMap(failed, async (topic) => {
+      const own = freshAdmin();
+      try {
+        await own.connect();
+        ends.set(topic, await own.fetchTopicOffsets(topic));
+      } finally {
+        await own.disconnect().catch(() => {});
+      }
+    });
+  return new Map(topics.flatMap((t) => (ends.has(t) ? [[t, ends.get(t)!] as const] : [])));
+}
+
+/**
+ * One reading of the cluster; a topic or group deleted while it is read is left out, not an error.
+ * `freshAdmin` (unconnected) reads again a topic the shared admin failed on.
+ */
+export async function readLag(admin: Admin, freshAdmin?: () => Admin): Promise<LagSnapshot> {
   const [cluster, topicNames, { groups }] = await Promise.all([
     admin.describeCluster(),
     admin.listTopics(),
     admin.listGroups(),
   ]);
-  const ends = new Map(
-    await settledMap(
-      topicNames.filter((t) => !t.startsWith('__')),
-      async (topic) => [topic, await admin.fetchTopicOffsets(topic)] as const,
-    ),
+  const ends = await readEnds(
+    admin,
+    topicNames.filter((t) => !t.startsWith('__')),
+    freshAdmin,
   );
   const consumerGroups = groups.filter((g) => g.protocolType === 'consumer').map((g) => g.groupId);
   const committed = await settledMap(consumerGroups, async (group) => ({
