@@ -107,7 +107,12 @@ await runLab('scale-consumer', async ({ signal }) => {
   };
   const reporter = setInterval(() => void flush(), a.reportMs);
 
+  // Paused until go: kafkajs restarts a consumer that crashed on a retriable error (a topic a new cluster
+  // has not fully led yet) with fresh state, and the pause is lost; every join, the first after a restart
+  // too, comes before any fetch, so pausing there holds until go
+  let released = !a.paused;
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
+    if (!released) consumer.pause([{ topic: a.topic }]);
     const partitions = [...(e.payload.memberAssignment[a.topic] ?? [])].sort((x, y) => x - y);
     say(`${me}: joined: partitions ${partitions.join(',') || 'none'} of ${a.topic} (${e.payload.duration} ms)`);
     void toParent({
@@ -172,6 +177,7 @@ await runLab('scale-consumer', async ({ signal }) => {
       process.on('message', (m: ScaleCommand) => {
         if (m?.type !== 'go') return;
         say(`${me}: go`);
+        released = true;
         consumer.resume([{ topic: a.topic }]);
       });
     }
