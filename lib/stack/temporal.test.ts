@@ -27,6 +27,10 @@ describe('startDevArgs', () => {
       '/s/temporal/temporal.db',
       '--log-level',
       'warn',
+      '--sqlite-pragma',
+      'journal_mode=wal',
+      '--sqlite-pragma',
+      'synchronous=normal',
     ]);
   });
   test('creates a namespace other than default', () => {
