@@ -22,7 +22,7 @@ import { describeMigration, migrate } from '../lib/db/migrate.ts';
 import { count, number, parseFlags, seconds, UsageError, seedFlag } from '../lib/flags.ts';
 import { TransactionGenerator } from '../lib/generator/index.ts';
 import { createKafka, createProducer, ensureTopics } from '../lib/kafka.ts';
-import { waitForCaughtUp } from '../lib/lag.ts';
+import { groupLag, waitForCaughtUp } from '../lib/lag.ts';
 import { runLab } from '../lib/lab.ts';
 import { serveMetrics } from '../lib/metrics.ts';
 import { MONITORING } from '../lib/monitoring/ports.ts';
@@ -131,19 +131,30 @@ await runLab('lab 08', async ({ signal }) => {
 
     // 4. the sink drains the lag; Prometheus sees lag 0 and the alert resolves
     let drained = false;
+    let settled = false;
     if (!signal.aborted) {
       drained = await waitForCaughtUp(admin, group, topic, { ...DRAIN, signal }).then(
         () => true,
         (e) => (console.error(`lab 08: ${(e as Error).message}`), false),
       );
       say('waiting for Prometheus to read lag 0 and the alert to resolve');
-      await settle(PROMETHEUS, queries, topic, signal);
+      settled = await settle(PROMETHEUS, queries, topic, signal);
     }
     stopProgress();
     await sink.stop();
 
     // 5. read back what the dashboard showed over the run, and what was stored
     const shown = await readBack(PROMETHEUS, queries, topic, t0);
+    const lastLag = shown.series.lag.at(-1);
+    if (drained && lastLag?.value !== 0) {
+      // the dashboard and Kafka disagree at the end: say both, so the cause can be found
+      const kafkaSays = await groupLag(admin, group, topic).catch((e) => (e as Error).message);
+      console.error(
+        `lab 08: Prometheus's last lag reading (t=${lastLag?.t_s ?? '?'} s) is ${lastLag?.value ?? 'missing'}, ` +
+          `Kafka's now: ${typeof kafkaSays === 'string' ? kafkaSays : JSON.stringify(kafkaSays)}; ` +
+          `the alert settled: ${settled}`,
+      );
+    }
     const run = {
       runId,
       startedAt,
