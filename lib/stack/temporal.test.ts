@@ -31,6 +31,8 @@ describe('startDevArgs', () => {
       'journal_mode=wal',
       '--sqlite-pragma',
       'synchronous=normal',
+      '--dynamic-config-value',
+      'history.transferProcessorMaxPollRPS=1000',
     ]);
   });
   test('creates a namespace other than default', () => {
