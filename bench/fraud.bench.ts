@@ -99,18 +99,17 @@ await runLab('bench fraud', async ({ signal }) => {
     });
     const cl = client;
     const policy = policyFrom();
-    // decided by the rules (impossible travel at 0.9: decline): history query, upsert, publish
-    const review = async () => {
+    // decided by the rules (impossible travel at 0.9: decline): history query, upsert, publish; `local`:
+    // the three as local activities
+    const review = async (local: boolean) => {
       const tx = transaction({
         transaction_id: crypto.randomUUID(),
         customer_id: 'cust_1',
         timestamp: new Date().toISOString(),
       });
       const hits = [{ rule: 'impossible_travel' as const, score: 0.9, reason: 'bench' }];
-      const { workflowId } = await startReview(
-        cl,
-        target,
-        reviewInput(
+      const { workflowId } = await startReview(cl, target, {
+        ...reviewInput(
           tx,
           {
             transaction_id: tx.transaction_id,
@@ -122,7 +121,8 @@ await runLab('bench fraud', async ({ signal }) => {
           },
           policy,
         ),
-      );
+        ...(local ? { local_activities: true } : {}),
+      });
       const v: Verdict = await cl.workflow.getHandle(workflowId).result();
       if (v.verdict !== 'decline') throw new Error(`bench: expected a decline for ${workflowId}, got ${v.verdict}`);
     };
@@ -159,18 +159,18 @@ await runLab('bench fraud', async ({ signal }) => {
       };
     };
     /** Starts `rate` reviews per second for `seconds` (open loop: regardless of how many are still running). */
-    const offered = async (rate: number) => {
+    const offered = async (rate: number, local: boolean) => {
       const samples: Sample[] = [];
       const running: Promise<void>[] = [];
       const t0 = performance.now();
       const n = Math.round(rate * args.seconds);
       for (let i = 0; i < n && !signal.aborted; i++) {
         await sleep(Math.max(0, t0 + (i * 1000) / rate - performance.now()), signal);
-        running.push(timed(review, samples));
+        running.push(timed(() => review(local), samples));
       }
       await Promise.all(running);
       const secs = ((samples.length ? Math.max(...samples.map((s) => s.doneAt)) : performance.now()) - t0) / 1000;
-      console.error(`  offered ${rate}/s: ${samples.length} in ${secs.toFixed(1)} s`);
+      console.error(`  offered ${rate}/s${local ? ' (local)' : ''}: ${samples.length} in ${secs.toFixed(1)} s`);
       return {
         offered_per_s: rate,
         workflows: samples.length,
@@ -183,18 +183,27 @@ await runLab('bench fraud', async ({ signal }) => {
     const results = await worker.runUntil(async () => {
       await closedLoop('warm-up', trivial);
       const trivialCeiling = await closedLoop(`trivial workflow, ${args.concurrency} in flight`, trivial);
-      const reviewCeiling = await closedLoop(`review workflow, ${args.concurrency} in flight`, review);
-      const steps = [];
-      for (const rate of args.rates.split(',').map(Number)) {
-        if (signal.aborted) break;
-        const step = await offered(rate);
-        steps.push(step);
-        if (step.achieved_per_s < 0.8 * rate) break; // saturated: higher rates only queue longer
-      }
-      return { trivialCeiling, reviewCeiling, steps };
+      const reviewCeiling = await closedLoop(`review workflow, ${args.concurrency} in flight`, () => review(false));
+      const localCeiling = await closedLoop(`review, local activities, ${args.concurrency} in flight`, () =>
+        review(true),
+      );
+      const offeredSteps = async (local: boolean) => {
+        const steps = [];
+        for (const rate of args.rates.split(',').map(Number)) {
+          if (signal.aborted) break;
+          const step = await offered(rate, local);
+          steps.push(step);
+          if (step.achieved_per_s < 0.8 * rate) break; // saturated: higher rates only queue longer
+        }
+        return steps;
+      };
+      const steps = await offeredSteps(false);
+      const localSteps = await offeredSteps(true);
+      return { trivialCeiling, reviewCeiling, localCeiling, steps, localSteps };
     });
 
     const ratio = results.reviewCeiling.per_s / results.trivialCeiling.per_s;
+    const ratioLocal = results.localCeiling.per_s / results.trivialCeiling.per_s;
     console.log(
       table(
         [
@@ -210,8 +219,14 @@ await runLab('bench fraud', async ({ signal }) => {
             'p50 ms': results.reviewCeiling.latency_ms.p50,
             'p99 ms': results.reviewCeiling.latency_ms.p99,
           },
-          ...results.steps.map((s) => ({
-            workload: `review, offered ${s.offered_per_s}/s`,
+          {
+            workload: `review, local activities, closed loop ×${args.concurrency}`,
+            'workflows/s': results.localCeiling.per_s,
+            'p50 ms': results.localCeiling.latency_ms.p50,
+            'p99 ms': results.localCeiling.latency_ms.p99,
+          },
+          ...[...results.steps, ...results.localSteps].map((s, i) => ({
+            workload: `review${i >= results.steps.length ? ', local activities' : ''}, offered ${s.offered_per_s}/s`,
             'workflows/s': s.achieved_per_s,
             'p50 ms': s.latency_ms.p50,
             'p99 ms': s.latency_ms.p99,
@@ -220,7 +235,9 @@ await runLab('bench fraud', async ({ signal }) => {
         '\nTemporal dev server, one worker in this process (Bun)',
       ),
     );
-    console.log(`\n  review ceiling / trivial ceiling: ${ratio.toFixed(2)}`);
+    console.log(
+      `\n  review ceiling / trivial ceiling: ${ratio.toFixed(2)} (recorded activities), ${ratioLocal.toFixed(2)} (local)`,
+    );
     const path = join(c.dataDir, 'bench-fraud.json');
     writeFileSync(
       path,
@@ -233,7 +250,10 @@ await runLab('bench fraud', async ({ signal }) => {
           trivial: results.trivialCeiling,
           review_closed_loop: results.reviewCeiling,
           review_offered: results.steps,
+          review_local_closed_loop: results.localCeiling,
+          review_local_offered: results.localSteps,
           ratio,
+          ratio_local: ratioLocal,
         },
         null,
         1,

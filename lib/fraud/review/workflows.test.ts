@@ -138,6 +138,26 @@ describe('review workflow', () => {
     });
   });
 
+  test('with local activities: the same verdict, stored and published, markers in the history instead of activity tasks, a failing lookup retried', async () => {
+    const input = flagged(t, [hit('impossible_travel', 0.75), hit('new_device', 0.35)], { customer: 'cust_109' });
+    flaky.set(input.transaction.transaction_id, 0);
+    const { workflowId, handle } = await review({ ...input, local_activities: true });
+    const v: Verdict = await handle.result();
+    expect(v).toMatchObject({ verdict: 'decline', decided_by: 'rules', rules: ['impossible_travel', 'new_device'] });
+    expect(flaky.get(input.transaction.transaction_id)).toBe(3);
+    expect(await t.verdicts.get(input.transaction.transaction_id)).toEqual(v);
+    const published = await publishedVerdicts(t);
+    expect(published.filter((p) => p.key === input.transaction.transaction_id).map((p) => p.value)).toEqual([v]);
+    const events = (await handle.fetchHistory()).events ?? [];
+    expect({
+      markers: events.filter((e) => e.markerRecordedEventAttributes).length,
+      activityTasks: events.filter((e) => e.activityTaskScheduledEventAttributes).length,
+    }).toEqual({ markers: 3, activityTasks: 0 });
+    // the worker's own log still sees each attempt: two failed lookups, then one of each
+    const rows = await t.attempts.rows([workflowId]);
+    expect({ attempts: rows.length, failed: rows.filter((r) => r.failed).length }).toEqual({ attempts: 5, failed: 2 });
+  });
+
   test('the same transaction started twice is one workflow (also after it finished)', async () => {
     const input = flagged(t, [hit('impossible_travel', 0.9)], { customer: 'cust_106' });
     const first = await startReview(t.client, t.target, input);

@@ -6,11 +6,13 @@
 //
 // Deterministic by construction: only the decision (pure) and types of everything else are imported.
 import {
+  type LocalActivityOptions,
   condition,
   defineQuery,
   defineSignal,
   log,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -20,7 +22,7 @@ import { INVALID_INPUT } from './errors.ts';
 import type { DecidedBy, VerdictKind } from '../vocabulary.ts';
 import type { AnalystDecision, ReviewInput, ReviewState, Verdict } from './schemas.ts';
 
-const { loadCustomerHistory, saveVerdict, publishVerdict } = proxyActivities<ReviewActivities>({
+const ACTIVITY_OPTIONS: LocalActivityOptions = {
   // each is one query, one upsert or one produce: seconds at worst
   startToCloseTimeout: '10 seconds',
   retry: {
@@ -30,13 +32,18 @@ const { loadCustomerHistory, saveVerdict, publishVerdict } = proxyActivities<Rev
     maximumAttempts: 12,
     nonRetryableErrorTypes: [INVALID_INPUT],
   },
-});
+};
+/** scheduled through the server, each attempt an event in the history */
+const recorded = proxyActivities<ReviewActivities>(ACTIVITY_OPTIONS);
+/** run inside the workflow task by the worker that has it, recorded as a marker once done */
+const local = proxyLocalActivities<ReviewActivities>(ACTIVITY_OPTIONS);
 
 export const analystDecision = defineSignal<[AnalystDecision]>('analystDecision');
 export const reviewState = defineQuery<ReviewState>('reviewState');
 
 export async function reviewTransaction(input: ReviewInput): Promise<Verdict> {
   const { transaction: tx, policy } = input;
+  const { loadCustomerHistory, saveVerdict, publishVerdict } = input.local_activities ? local : recorded;
   let state: ReviewState = {
     phase: 'gathering',
     score: input.score,
@@ -99,13 +106,8 @@ export async function reviewTransaction(input: ReviewInput): Promise<Verdict> {
   } else {
     final = verdict(decision.verdict, 'rules');
   }
-  await record(final);
+  await saveVerdict(final); // stored first (the source of truth, upserted), then published (keyed)
+  await publishVerdict(final);
   state = { ...state, phase: 'decided', score: final.score, reasons: final.reasons, verdict: final, hold_until: null };
   return final;
-}
-
-/** Stored first (the source of truth, upserted), then published (keyed; readers keep the latest). */
-async function record(v: Verdict): Promise<void> {
-  await saveVerdict(v);
-  await publishVerdict(v);
 }
