@@ -5,7 +5,7 @@ import { Lab03Result } from '../lib/results/lab03.ts';
 import { expectNotebookRenders } from '../lib/testing/browser-check.ts';
 import { useEngines } from '../lib/testing/engines.ts';
 import { isolated } from '../lib/testing/isolation.ts';
-import { runLabProcess } from '../lib/testing/run-lab.ts';
+import { checkRun, runLabProcess } from '../lib/testing/run-lab.ts';
 
 useEngines('kafka', 'db');
 
@@ -19,28 +19,30 @@ describe('lab 03', () => {
       ['--events', '3000', '--duration', '3', '--rate', '200', '--bad', '2', '--sinks', '2', '--seed', '77'],
       env,
     );
-    expect(run.code).toBe(0);
-    const r = Lab03Result.parse(JSON.parse(readFileSync(join(run.dataDir, '03-sink.json'), 'utf8')));
-    await expectNotebookRenders('03-sink', run.dataDir);
-    expect(r.metrics.produced.backfill).toBe(3000);
-    expect(r.metrics.produced.bad).toEqual({ oversized: 2, malformed_json: 2, schema_violation: 2, conflict: 2 });
-    expect(r.metrics.rows.expected).toBe(3000 + r.metrics.produced.live);
-    expect(r.metrics.rows).toEqual({
-      expected: r.metrics.rows.expected,
-      stored: r.metrics.rows.expected,
-      distinct_ids: r.metrics.rows.expected,
+    await checkRun(run, async () => {
+      expect(run.code).toBe(0);
+      const r = Lab03Result.parse(JSON.parse(readFileSync(join(run.dataDir, '03-sink.json'), 'utf8')));
+      await expectNotebookRenders('03-sink', run.dataDir);
+      expect(r.metrics.produced.backfill).toBe(3000);
+      expect(r.metrics.produced.bad).toEqual({ oversized: 2, malformed_json: 2, schema_violation: 2, conflict: 2 });
+      expect(r.metrics.rows.expected).toBe(3000 + r.metrics.produced.live);
+      expect(r.metrics.rows).toEqual({
+        expected: r.metrics.rows.expected,
+        stored: r.metrics.rows.expected,
+        distinct_ids: r.metrics.rows.expected,
+      });
+      // a reused id is a conflict, whichever of its two messages is stored first
+      expect(r.metrics.sink.dlq).toEqual({ oversized: 2, malformed_json: 2, schema_violation: 2, conflict: 2 });
+      expect(r.metrics.sink.rows_inserted).toBe(r.metrics.rows.expected);
+      expect(r.metrics.aggregates.mismatches).toBe(0);
+      expect(r.metrics.drained).toBe(true);
+      expect(r.metrics.event_to_row_ms.count).toBe(r.metrics.produced.live);
+      expect(r.metrics.append_to_row_ms.count).toBe(r.metrics.rows.expected);
+      expect(r.samples.timeline.length).toBeGreaterThan(0);
+      expect(run.stderr).toMatch(/sink-1: joined group t_lab03_\w+\.txlab-sink: partitions/);
+      expect(run.stdout).toContain('rows stored for this run');
+      expect(run.stdout).toMatch(/dead-lettered: conflict \(sent 2\)\s+2\s+✓/);
     });
-    // a reused id is a conflict, whichever of its two messages is stored first
-    expect(r.metrics.sink.dlq).toEqual({ oversized: 2, malformed_json: 2, schema_violation: 2, conflict: 2 });
-    expect(r.metrics.sink.rows_inserted).toBe(r.metrics.rows.expected);
-    expect(r.metrics.aggregates.mismatches).toBe(0);
-    expect(r.metrics.drained).toBe(true);
-    expect(r.metrics.event_to_row_ms.count).toBe(r.metrics.produced.live);
-    expect(r.metrics.append_to_row_ms.count).toBe(r.metrics.rows.expected);
-    expect(r.samples.timeline.length).toBeGreaterThan(0);
-    expect(run.stderr).toMatch(/sink-1: joined group t_lab03_\w+\.txlab-sink: partitions/);
-    expect(run.stdout).toContain('rows stored for this run');
-    expect(run.stdout).toMatch(/dead-lettered: conflict \(sent 2\)\s+2\s+✓/);
   });
 
   test('after lab 02 left events on the topic, stores them first and counts only its own run', async () => {
@@ -58,27 +60,29 @@ describe('lab 03', () => {
       ['--events', '1000', '--duration', '2', '--rate', '100', '--bad', '1', '--seed', '78'],
       env,
     );
-    expect(run.code).toBe(0);
-    const r = Lab03Result.parse(JSON.parse(readFileSync(join(run.dataDir, '03-sink.json'), 'utf8')));
-    expect(r.metrics.backlog).toEqual({
-      messages: left,
-      rows_inserted: left,
-      duplicates: 0,
-      dead_lettered: 0,
-      seconds: r.metrics.backlog!.seconds,
+    await checkRun(run, async () => {
+      expect(run.code).toBe(0);
+      const r = Lab03Result.parse(JSON.parse(readFileSync(join(run.dataDir, '03-sink.json'), 'utf8')));
+      expect(r.metrics.backlog).toEqual({
+        messages: left,
+        rows_inserted: left,
+        duplicates: 0,
+        dead_lettered: 0,
+        seconds: r.metrics.backlog!.seconds,
+      });
+      const own = 1000 + r.metrics.produced.live;
+      expect(r.metrics.rows).toEqual({ expected: own, stored: own, distinct_ids: own });
+      expect({ inserted: r.metrics.sink.rows_inserted, timeline: r.samples.timeline.at(-1)!.stored }).toEqual({
+        inserted: own,
+        timeline: own,
+      });
+      expect(r.metrics.sink.dlq).toEqual({ oversized: 1, malformed_json: 1, schema_violation: 1, conflict: 1 });
+      expect(r.metrics.append_to_row_ms.count).toBe(own);
+      const rate = r.metrics.live_rate!;
+      expect(rate.base_per_s).toBe(100);
+      expect(rate.target_per_s).toBeCloseTo(100 * (1 + (rate.peak_factor - 1) * rate.peak_share), 6);
+      expect(run.stdout).toMatch(/Before this run: [\d,]+ messages left on the topic by earlier runs, stored first/);
     });
-    const own = 1000 + r.metrics.produced.live;
-    expect(r.metrics.rows).toEqual({ expected: own, stored: own, distinct_ids: own });
-    expect({ inserted: r.metrics.sink.rows_inserted, timeline: r.samples.timeline.at(-1)!.stored }).toEqual({
-      inserted: own,
-      timeline: own,
-    });
-    expect(r.metrics.sink.dlq).toEqual({ oversized: 1, malformed_json: 1, schema_violation: 1, conflict: 1 });
-    expect(r.metrics.append_to_row_ms.count).toBe(own);
-    const rate = r.metrics.live_rate!;
-    expect(rate.base_per_s).toBe(100);
-    expect(rate.target_per_s).toBeCloseTo(100 * (1 + (rate.peak_factor - 1) * rate.peak_share), 6);
-    expect(run.stdout).toMatch(/Before this run: [\d,]+ messages left on the topic by earlier runs, stored first/);
   });
 
   test('rejects a bad flag with a clear message', async () => {

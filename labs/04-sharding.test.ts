@@ -11,7 +11,7 @@ import { expectNotebookRenders } from '../lib/testing/browser-check.ts';
 import { databaseUrlWithPassword } from '../lib/testing/database.ts';
 import { useEngines } from '../lib/testing/engines.ts';
 import { isolated } from '../lib/testing/isolation.ts';
-import { runLabProcess } from '../lib/testing/run-lab.ts';
+import { checkRun, runLabProcess } from '../lib/testing/run-lab.ts';
 
 useEngines('db');
 
@@ -39,34 +39,36 @@ describe('lab 04', () => {
 
   test('loads the rows, shows their spread, prunes the per-customer query only, and answers alike every way', async () => {
     const run = await runLabProcess('labs/04-sharding.ts', args, env);
-    expect(run.code).toBe(0);
-    lastRun = run.dataDir;
-    const r = result(run.dataDir);
-    await expectNotebookRenders('04-sharding', run.dataDir);
-    expect(r.metrics.load).toMatchObject({ mode: 'loaded', inserted: 20_000, skipped: 0, table_rows: 20_000 });
-    expect(r.parameters.database).toEndWith(`/txlab_${iso.prefix}_lab04`);
-    // the 5-minute window holds the load's rows only: 20,000 over 7 days put a handful there
-    expect(r.metrics.load.window_rows!.last_5_min).toBeLessThan(50);
-    expect(r.samples.partition_rows.map((p) => p.partition)).toEqual(['p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6']);
-    expect(r.samples.partition_rows.reduce((s, p) => s + p.rows, 0)).toBe(20_000);
-    expect(r.samples.key_spread.map((s) => s.partitions)).toEqual([7, 8, 11, 16]);
+    await checkRun(run, async () => {
+      expect(run.code).toBe(0);
+      lastRun = run.dataDir;
+      const r = result(run.dataDir);
+      await expectNotebookRenders('04-sharding', run.dataDir);
+      expect(r.metrics.load).toMatchObject({ mode: 'loaded', inserted: 20_000, skipped: 0, table_rows: 20_000 });
+      expect(r.parameters.database).toEndWith(`/txlab_${iso.prefix}_lab04`);
+      // the 5-minute window holds the load's rows only: 20,000 over 7 days put a handful there
+      expect(r.metrics.load.window_rows!.last_5_min).toBeLessThan(50);
+      expect(r.samples.partition_rows.map((p) => p.partition)).toEqual(['p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6']);
+      expect(r.samples.partition_rows.reduce((s, p) => s + p.rows, 0)).toBe(20_000);
+      expect(r.samples.key_spread.map((s) => s.partitions)).toEqual([7, 8, 11, 16]);
 
-    const byName = Object.fromEntries(r.metrics.queries.map((q) => [q.query, q]));
-    expect(byName.customer_recent).toMatchObject({ pruned: true, partitions_read: 1, partitions_total: 7 });
-    for (const q of ['totals_5_min', 'category_hourly_revenue', 'top_merchants', 'large_transactions'])
-      expect(byName[q]).toMatchObject({ pruned: false, partitions_read: 7 });
-    expect(r.metrics.queries.flatMap((q) => q.variants.map((v) => v.variant)).sort()).toEqual(
-      [...Array(5).fill('indexed'), ...Array(5).fill('no_index'), ...Array(3).fill('aggregate')].sort(),
-    );
-    for (const q of r.metrics.queries)
-      for (const v of q.variants)
-        expect({ q: q.query, v: v.variant, same: v.same_answer ?? true, n: v.latency_ms.count >= 5 }).toEqual({
-          q: q.query,
-          v: v.variant,
-          same: true,
-          n: true,
-        });
-    expect(byName.totals_5_min!.variants.find((v) => v.variant === 'indexed')!.rows).toBe(1);
+      const byName = Object.fromEntries(r.metrics.queries.map((q) => [q.query, q]));
+      expect(byName.customer_recent).toMatchObject({ pruned: true, partitions_read: 1, partitions_total: 7 });
+      for (const q of ['totals_5_min', 'category_hourly_revenue', 'top_merchants', 'large_transactions'])
+        expect(byName[q]).toMatchObject({ pruned: false, partitions_read: 7 });
+      expect(r.metrics.queries.flatMap((q) => q.variants.map((v) => v.variant)).sort()).toEqual(
+        [...Array(5).fill('indexed'), ...Array(5).fill('no_index'), ...Array(3).fill('aggregate')].sort(),
+      );
+      for (const q of r.metrics.queries)
+        for (const v of q.variants)
+          expect({ q: q.query, v: v.variant, same: v.same_answer ?? true, n: v.latency_ms.count >= 5 }).toEqual({
+            q: q.query,
+            v: v.variant,
+            same: true,
+            n: true,
+          });
+      expect(byName.totals_5_min!.variants.find((v) => v.variant === 'indexed')!.rows).toBe(1);
+    });
   });
 
   test('spreads a sample over two leaf servers behind a Spider table: a customer reaches one leaf, a time window both', () => {

@@ -10,7 +10,7 @@ import { Lab05Result } from '../lib/results/lab05.ts';
 import { expectNotebookRenders } from '../lib/testing/browser-check.ts';
 import { useEngines } from '../lib/testing/engines.ts';
 import { isolated } from '../lib/testing/isolation.ts';
-import { runLabProcess } from '../lib/testing/run-lab.ts';
+import { checkRun, runLabProcess } from '../lib/testing/run-lab.ts';
 
 useEngines('kafka', 'db', 'temporal');
 
@@ -42,46 +42,48 @@ describe('lab 05', () => {
       '1',
     ];
     const run = await runLabProcess('labs/05-fraud.ts', args, env);
-    expect(run.stderr).not.toContain('failed');
-    expect(run.code).toBe(0);
-    const r = Lab05Result.parse(JSON.parse(readFileSync(join(run.dataDir, '05-fraud.json'), 'utf8')));
-    await expectNotebookRenders('05-fraud', run.dataDir);
-    const m = r.metrics;
+    await checkRun(run, async () => {
+      expect(run.stderr).not.toContain('failed');
+      expect(run.code).toBe(0);
+      const r = Lab05Result.parse(JSON.parse(readFileSync(join(run.dataDir, '05-fraud.json'), 'utf8')));
+      await expectNotebookRenders('05-fraud', run.dataDir);
+      const m = r.metrics;
 
-    // every review started finished, with a verdict stored for it, and none started twice
-    expect(m.reviews.started).toBeGreaterThan(0);
-    expect(m.reviews).toMatchObject({ completed: m.reviews.started, failed: 0, pending: 0 });
-    expect(r.samples.reviews.every((x) => x.verdict === 'approve' || x.verdict === 'decline')).toBe(true);
-    const stored = await withDb(c.db.url, async ({ pool }) => {
-      const [rows] = await pool.query<RowDataPacket[]>(
-        `SELECT verdict, COUNT(*) AS n FROM ${c.fraud.tables.verdicts} GROUP BY verdict`,
-      );
-      return Object.fromEntries(rows.map((row) => [row.verdict, Number(row.n)]));
+      // every review started finished, with a verdict stored for it, and none started twice
+      expect(m.reviews.started).toBeGreaterThan(0);
+      expect(m.reviews).toMatchObject({ completed: m.reviews.started, failed: 0, pending: 0 });
+      expect(r.samples.reviews.every((x) => x.verdict === 'approve' || x.verdict === 'decline')).toBe(true);
+      const stored = await withDb(c.db.url, async ({ pool }) => {
+        const [rows] = await pool.query<RowDataPacket[]>(
+          `SELECT verdict, COUNT(*) AS n FROM ${c.fraud.tables.verdicts} GROUP BY verdict`,
+        );
+        return Object.fromEntries(rows.map((row) => [row.verdict, Number(row.n)]));
+      });
+      expect(stored).toEqual(Object.fromEntries(Object.entries(m.verdicts.by_verdict).filter(([, n]) => n > 0)));
+      expect((stored.approve ?? 0) + (stored.decline ?? 0)).toBe(m.reviews.started);
+
+      // the worker was killed at 4 s and a second one finished the work; no completed activity ran again
+      expect(m.worker.pids).toHaveLength(2);
+      expect(m.worker.killed_at_s).toBeGreaterThanOrEqual(4);
+      expect(m.worker.ready_again_at_s!).toBeGreaterThan(m.worker.killed_at_s!);
+      expect(m.worker.runtime).toStartWith('bun ');
+      expect(m.activities.rerun_after_completion).toBe(0);
+      expect(m.activities.activities).toBeGreaterThanOrEqual(3 * m.reviews.started);
+
+      // scored: every live event once, the labeled ones as the generator labeled them
+      expect(m.scoring.overall.events).toBe(m.events.live);
+      expect(m.scoring.overall.labeled).toBe(m.events.labeled_live);
+      expect(r.samples.confusion.reduce((s, x) => s + x.count, 0)).toBe(m.events.live);
+      expect(r.samples.events.map((e) => e.kind)).toContain('worker_killed');
+      // who declined adds up to the declines; the rate and the backpressure are recorded
+      const by = m.scoring.declines!.by;
+      expect(by.rules.declined + by.analyst.declined + by.timeout.declined).toBe(m.scoring.overall.declined);
+      expect({ base: m.rate?.base_per_s, atLeastBase: m.rate!.target_per_s >= 20 }).toEqual({
+        base: 20,
+        atLeastBase: true,
+      });
+      expect(m.backpressure!.in_flight_max).toBeLessThanOrEqual(r.parameters.max_in_flight);
     });
-    expect(stored).toEqual(Object.fromEntries(Object.entries(m.verdicts.by_verdict).filter(([, n]) => n > 0)));
-    expect((stored.approve ?? 0) + (stored.decline ?? 0)).toBe(m.reviews.started);
-
-    // the worker was killed at 4 s and a second one finished the work; no completed activity ran again
-    expect(m.worker.pids).toHaveLength(2);
-    expect(m.worker.killed_at_s).toBeGreaterThanOrEqual(4);
-    expect(m.worker.ready_again_at_s!).toBeGreaterThan(m.worker.killed_at_s!);
-    expect(m.worker.runtime).toStartWith('bun ');
-    expect(m.activities.rerun_after_completion).toBe(0);
-    expect(m.activities.activities).toBeGreaterThanOrEqual(3 * m.reviews.started);
-
-    // scored: every live event once, the labeled ones as the generator labeled them
-    expect(m.scoring.overall.events).toBe(m.events.live);
-    expect(m.scoring.overall.labeled).toBe(m.events.labeled_live);
-    expect(r.samples.confusion.reduce((s, x) => s + x.count, 0)).toBe(m.events.live);
-    expect(r.samples.events.map((e) => e.kind)).toContain('worker_killed');
-    // who declined adds up to the declines; the rate and the backpressure are recorded
-    const by = m.scoring.declines!.by;
-    expect(by.rules.declined + by.analyst.declined + by.timeout.declined).toBe(m.scoring.overall.declined);
-    expect({ base: m.rate?.base_per_s, atLeastBase: m.rate!.target_per_s >= 20 }).toEqual({
-      base: 20,
-      atLeastBase: true,
-    });
-    expect(m.backpressure!.in_flight_max).toBeLessThanOrEqual(r.parameters.max_in_flight);
   });
 });
 

@@ -5,7 +5,7 @@ import { Lab06Result } from '../lib/results/lab06.ts';
 import { expectNotebookRenders } from '../lib/testing/browser-check.ts';
 import { useEngines } from '../lib/testing/engines.ts';
 import { isolated } from '../lib/testing/isolation.ts';
-import { runLabProcess } from '../lib/testing/run-lab.ts';
+import { checkRun, runLabProcess } from '../lib/testing/run-lab.ts';
 
 useEngines('kafka', 'db');
 
@@ -20,34 +20,35 @@ describe('lab 06', () => {
       ['--duration', '24', '--rate', '150', '--idle-for', '8', '--late-share', '0.03', '--seed', '6'],
       env,
     );
-    if (run.code !== 0) console.error(run.stdout.slice(-4000), run.stderr.slice(-4000));
-    expect(run.code).toBe(0);
-    const r = Lab06Result.parse(JSON.parse(readFileSync(join(run.dataDir, '06-windows.json'), 'utf8')));
-    await expectNotebookRenders('06-windows', run.dataDir);
-    const m = r.metrics;
-    expect(m.views.map((v) => ({ view: v.view, differ: v.differ, missing: v.missing, extra: v.extra }))).toEqual(
-      ['category_tumbling', 'category_hopping', 'merchant_tumbling', 'customer_hopping'].map((view) => ({
-        view,
-        differ: 0,
-        missing: 0,
-        extra: 0,
-      })),
-    );
-    for (const v of m.views) expect(v.matched).toBe(v.expected);
-    expect(m.views[0]!.expected).toBeGreaterThan(0);
-    expect(m.exact).toBe(true);
-    // a second opinion: the same category windows recomputed in SQL from the sink's rows
-    expect(m.sql_recompute.differ).toBe(0);
-    expect(m.sql_recompute.matched).toBe(m.sql_recompute.windows);
-    expect(m.sql_recompute.windows).toBeGreaterThan(0);
-    // the crash landed mid-run and the second process resumed from the first one's commits
-    expect(m.kill).toEqual(expect.objectContaining({ resumed_from_commit: true }));
-    expect(m.kill!.events_before).toBeGreaterThan(0);
-    expect(m.kill!.events_before).toBeLessThan(m.produced.acked);
-    // late on purpose, and seen late: the watermark rule's count is the ground truth's
-    expect(m.late.delayed).toBeGreaterThan(0);
-    expect(m.late.watermark).toBe(m.late.expected_watermark);
-    // the quiet partition stalls the watermark for the idle timeout with it, for its whole quiet stretch without
-    expect(m.idle.stall_without_timeout_s).toBeGreaterThan(m.idle.stall_with_timeout_s);
+    await checkRun(run, async () => {
+      expect(run.code).toBe(0);
+      const r = Lab06Result.parse(JSON.parse(readFileSync(join(run.dataDir, '06-windows.json'), 'utf8')));
+      await expectNotebookRenders('06-windows', run.dataDir);
+      const m = r.metrics;
+      expect(m.views.map((v) => ({ view: v.view, differ: v.differ, missing: v.missing, extra: v.extra }))).toEqual(
+        ['category_tumbling', 'category_hopping', 'merchant_tumbling', 'customer_hopping'].map((view) => ({
+          view,
+          differ: 0,
+          missing: 0,
+          extra: 0,
+        })),
+      );
+      for (const v of m.views) expect(v.matched).toBe(v.expected);
+      expect(m.views[0]!.expected).toBeGreaterThan(0);
+      expect(m.exact).toBe(true);
+      // a second opinion: the same category windows recomputed in SQL from the sink's rows
+      expect(m.sql_recompute.differ).toBe(0);
+      expect(m.sql_recompute.matched).toBe(m.sql_recompute.windows);
+      expect(m.sql_recompute.windows).toBeGreaterThan(0);
+      // the crash landed mid-run and the second process resumed from the first one's commits
+      expect(m.kill).toEqual(expect.objectContaining({ resumed_from_commit: true }));
+      expect(m.kill!.events_before).toBeGreaterThan(0);
+      expect(m.kill!.events_before).toBeLessThan(m.produced.acked);
+      // late on purpose, and seen late: the watermark rule's count is the ground truth's
+      expect(m.late.delayed).toBeGreaterThan(0);
+      expect(m.late.watermark).toBe(m.late.expected_watermark);
+      // the quiet partition stalls the watermark for the idle timeout with it, for its whole quiet stretch without
+      expect(m.idle.stall_without_timeout_s).toBeGreaterThan(m.idle.stall_with_timeout_s);
+    });
   }, 240_000);
 });

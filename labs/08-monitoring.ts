@@ -149,10 +149,12 @@ await runLab('lab 08', async ({ signal }) => {
     if (drained && lastLag?.value !== 0) {
       // the dashboard and Kafka disagree at the end: say both, so the cause can be found
       const kafkaSays = await groupLag(admin, group, topic).catch((e) => (e as Error).message);
+      const exporterSays = await exporterLines(group);
       console.error(
         `lab 08: Prometheus's last lag reading (t=${lastLag?.t_s ?? '?'} s) is ${lastLag?.value ?? 'missing'}, ` +
           `Kafka's now: ${typeof kafkaSays === 'string' ? kafkaSays : JSON.stringify(kafkaSays)}; ` +
-          `the alert settled: ${settled}`,
+          `the alert settled: ${settled}; the last lag points: ${JSON.stringify(shown.series.lag.slice(-5))}; ` +
+          `the lag exporter serves now:\n${exporterSays}`,
       );
     }
     const run = {
@@ -184,3 +186,17 @@ await runLab('lab 08', async ({ signal }) => {
     await metrics.close();
   }
 });
+
+/** The lag exporter's lines for `group`, as it serves them now (to explain a disagreement). */
+async function exporterLines(group: string): Promise<string> {
+  const url = `http://${MONITORING.host}:${MONITORING.lagExporterPort}/metrics`;
+  try {
+    const text = await (await fetch(url)).text();
+    return text
+      .split('\n')
+      .filter((l) => l.includes(`consumergroup="${group}"`) || l.startsWith('txlab_lag_exporter'))
+      .join('\n');
+  } catch (e) {
+    return `(${url}: ${(e as Error).message})`;
+  }
+}

@@ -22,3 +22,24 @@ export async function runLabProcess(script: string, args: string[], env: Record<
   ]);
   return { code, stdout, stderr, dataDir };
 }
+
+const tail = (text: string, lines: number, chars: number) => {
+  const t = text.trimEnd().split('\n').slice(-lines).join('\n');
+  return t.length > chars ? `…${t.slice(-chars)}` : t;
+};
+
+/** Runs a test's checks on a lab's run. When one fails, its error also carries the end of what the lab
+ * printed (stdout and stderr), so the failure explains itself where only the test's error is kept (the
+ * failures block at the end of `npm test`, a CI log's tail). */
+export async function checkRun(run: LabRun, checks: () => void | Promise<void>): Promise<void> {
+  try {
+    await checks();
+  } catch (e) {
+    if (e instanceof Error) {
+      e.message +=
+        `\n\nthe lab exited ${run.code}; the end of its stdout:\n${tail(run.stdout, 12, 1500)}` +
+        `\nthe end of its stderr:\n${tail(run.stderr, 20, 2500)}`;
+    }
+    throw e;
+  }
+}
