@@ -2,7 +2,7 @@
 // starts the browser, speaks the protocol and stops it again. No puppeteer: a page check needs a dozen
 // commands, and Debian's `chromium` package is the browser (scripts/setup.sh installs it).
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from '../wait.ts';
 
@@ -75,11 +75,10 @@ export class Cdp {
   }
 }
 
-/**
- * Runs `f` with a fresh headless Chromium (its own throwaway profile) and a CDP connection to it, then
- * stops the browser and removes the profile, whatever `f` did.
- */
-export async function withChromium<T>(f: (cdp: Cdp) => Promise<T>, width = 1200, height = 900): Promise<T> {
+/** A started browser: its process, its throwaway profile, and the file it writes its DevTools port to. */
+type Browser = { proc: ReturnType<typeof Bun.spawn>; profile: string; active: string };
+
+function launch(width: number, height: number): Browser {
   const profile = mkdtempSync(join(tmpdir(), 'txlab-chromium-'));
   const proc = Bun.spawn(
     [
@@ -101,26 +100,68 @@ export async function withChromium<T>(f: (cdp: Cdp) => Promise<T>, width = 1200,
     ],
     { stdout: 'ignore', stderr: 'pipe' },
   );
-  let cdp: Cdp | undefined;
-  try {
-    // Chromium writes its port, then the browser's WebSocket path, to DevToolsActivePort once it listens
-    const active = join(profile, 'DevToolsActivePort');
-    const listening = await waitFor(() => existsSync(active) && readFileSync(active, 'utf8').split('\n').length >= 2, {
-      timeoutMs: 20_000,
-      abort: () => (proc.exitCode !== null ? `chromium exited with ${proc.exitCode}` : undefined),
-    });
-    if (!listening.ok) {
-      proc.kill();
-      const stderr = await new Response(proc.stderr).text();
-      throw new Error(`headless chromium did not open its DevTools port: ${listening.reason}\n${stderr.slice(-2000)}`);
+  // Chromium writes its port, then the browser's WebSocket path, to DevToolsActivePort once it listens
+  return { proc, profile, active: join(profile, 'DevToolsActivePort') };
+}
+
+async function shut(b: Browser): Promise<void> {
+  b.proc.kill('SIGKILL');
+  await b.proc.exited;
+  rmSync(b.profile, { recursive: true, force: true });
+}
+
+/** Tries per start, and how long each may take to listen (a start can hang on a busy machine; a second one is quick). */
+const STARTS = 2;
+const START_TIMEOUT_MS = 30_000;
+
+/**
+ * Runs `f` with a fresh headless Chromium (its own throwaway profile) and a CDP connection to it, then
+ * stops the browser and removes the profile, whatever `f` did. A browser that does not listen within
+ * START_TIMEOUT_MS is killed and started once more; the error after that says what the machine was doing.
+ */
+export async function withChromium<T>(f: (cdp: Cdp) => Promise<T>, width = 1200, height = 900): Promise<T> {
+  const failures: string[] = [];
+  for (let attempt = 1; attempt <= STARTS; attempt++) {
+    const b = launch(width, height);
+    let cdp: Cdp | undefined;
+    try {
+      const listening = await waitFor(
+        () => existsSync(b.active) && readFileSync(b.active, 'utf8').split('\n').length >= 2,
+        {
+          timeoutMs: START_TIMEOUT_MS,
+          abort: () => (b.proc.exitCode !== null ? `chromium exited with ${b.proc.exitCode}` : undefined),
+        },
+      );
+      if (!listening.ok) {
+        b.proc.kill('SIGKILL');
+        const stderr = await new Response(b.proc.stderr as ReadableStream).text();
+        failures.push(
+          `start ${attempt}: ${listening.reason} (load average ${loadavg()
+            .map((x) => x.toFixed(1))
+            .join(' ')})\n${stderr.slice(-1000)}`,
+        );
+        continue;
+      }
+      const [port, path] = readFileSync(b.active, 'utf8').split('\n');
+      cdp = await Cdp.connect(`ws://127.0.0.1:${port}${path}`);
+      return await f(cdp);
+    } finally {
+      cdp?.close();
+      await shut(b);
     }
-    const [port, path] = readFileSync(active, 'utf8').split('\n');
-    cdp = await Cdp.connect(`ws://127.0.0.1:${port}${path}`);
-    return await f(cdp);
-  } finally {
-    cdp?.close();
-    proc.kill();
-    await proc.exited;
-    rmSync(profile, { recursive: true, force: true });
   }
+  throw new Error(
+    `headless chromium did not open its DevTools port in ${STARTS} starts of ${START_TIMEOUT_MS / 1000} s:\n${failures.join('\n')}\n${busiest()}`,
+  );
+}
+
+/** The busiest processes now (ps), to say what held the machine when the browser could not start. */
+function busiest(): string {
+  const ps = Bun.spawnSync(['ps', '-eo', 'pcpu,rss,etimes,args', '--sort=-pcpu']);
+  return `busiest processes:\n${ps.stdout
+    .toString()
+    .split('\n')
+    .slice(0, 8)
+    .map((l) => l.slice(0, 160))
+    .join('\n')}`;
 }
