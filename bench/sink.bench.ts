@@ -33,7 +33,7 @@ import { spawnSink } from '../lib/sink/process.ts';
 import { sqlDatetime } from '../lib/db/literals.ts';
 import { type SinkRow, TRANSACTION_COLUMNS, rowValues, upsertTransactionsSql } from '../lib/sink/rows.ts';
 import { SINK_TUNING } from '../lib/sink/sink.ts';
-import { writeRows } from '../lib/sink/writer.ts';
+import { type WritePath, writeRows } from '../lib/sink/writer.ts';
 import { ensureStack } from '../lib/stack/index.ts';
 import { isolated } from '../lib/testing/isolation.ts';
 
@@ -50,6 +50,11 @@ const flags = {
       .string()
       .regex(/^\d+(,\d+)*$/, 'expected numbers separated by commas, e.g. 1,2')
       .default('1,2'),
+    writePaths: z
+      .string()
+      .default('load-data,insert')
+      .transform((x) => x.split(','))
+      .pipe(z.array(z.enum(['load-data', 'insert'])).min(1)),
   },
   help: {
     rows: 'events to store',
@@ -57,6 +62,7 @@ const flags = {
     batch: 'rows per database transaction',
     concurrency: 'partitions each sink writes at once',
     sinks: 'sink process counts to run, e.g. 1,2',
+    writePaths: "the sink's write paths to run end to end: load-data, insert, or both",
   },
 };
 
@@ -132,22 +138,32 @@ await runLab('bench sink', async () => {
       `LOAD DATA ${fmt(Math.round(loadData.rows_per_s))} rows/s (${fmt(loaded)} rows in ${loadData.seconds.toFixed(1)} s)`,
     );
 
-    // the writer alone: upsert + aggregates, `concurrency` transactions at once, no Kafka
-    const direct = await fresh('writer');
-    let next = 0;
-    t = performance.now();
-    const worker = async () => {
-      for (;;) {
-        const i = next;
-        next += args.batch;
-        if (i >= rows.length) return;
-        await writeRows(direct.db.pool, rows.slice(i, i + args.batch));
-      }
+    // the writer alone, on each write path: claims + rows + aggregates, `concurrency` transactions at once, no Kafka
+    const writerAlone = async (path: WritePath) => {
+      const direct = await fresh(`writer_${path.replace('-', '_')}`);
+      let next = 0;
+      const t0 = performance.now();
+      const worker = async () => {
+        for (;;) {
+          const i = next;
+          next += args.batch;
+          if (i >= rows.length) return;
+          await writeRows(direct.db.pool, rows.slice(i, i + args.batch), { path, dialect: direct.db.dialect });
+        }
+      };
+      await Promise.all(Array.from({ length: args.concurrency }, worker));
+      const r = rate(rows.length, performance.now() - t0);
+      const audit = await auditRows(direct.db.pool);
+      await direct.db.pool.end();
+      if (audit.rows_total !== rows.length || audit.distinct_ids !== rows.length)
+        throw new Error(
+          `bench: the ${path} writer stored ${audit.rows_total} rows (${audit.distinct_ids} ids) of ${rows.length}`,
+        );
+      say(`writer, ${path} path (${args.concurrency} at once) ${fmt(Math.round(r.rows_per_s))} rows/s`);
+      return r;
     };
-    await Promise.all(Array.from({ length: args.concurrency }, worker));
-    const writer = rate(rows.length, performance.now() - t);
-    await direct.db.pool.end();
-    say(`writer (upsert + aggregates, ${args.concurrency} at once) ${fmt(Math.round(writer.rows_per_s))} rows/s`);
+    const writer = await writerAlone('insert');
+    const writerLoadData = await writerAlone('load-data');
 
     // Kafka: produce the topic once, then read it with a consumer that only counts
     await withAdmin(kafka, (admin) => ensureTopics(admin, [{ topic, numPartitions: PARTITIONS }]));
@@ -173,9 +189,11 @@ await runLab('bench sink', async () => {
 
     // 4. end to end: sink processes drain the topic into a fresh database
     const runs: BenchSinkResult['sinks'] = [];
-    for (const k of args.sinks.split(',').map(Number)) {
-      const target = await fresh(`e2e${k}`);
-      const group = `${iso.config.sink.group}.e2e${k}`;
+    const plan = args.writePaths.flatMap((path) => args.sinks.split(',').map((k) => ({ path, k: Number(k) })));
+    for (const { path: writePath, k } of plan) {
+      const tag = `e2e${k}_${writePath.replace('-', '_')}`;
+      const target = await fresh(tag);
+      const group = `${iso.config.sink.group}.${tag}`;
       const sinks = Array.from({ length: k }, (_, i) =>
         spawnSink({
           id: `bench-sink-${i + 1}`,
@@ -183,6 +201,7 @@ await runLab('bench sink', async () => {
           group,
           batch: args.batch,
           concurrency: args.concurrency,
+          writePath,
           onLine: (l) => /failed|error/i.test(l) && console.error(l),
         }),
       );
@@ -196,13 +215,14 @@ await runLab('bench sink', async () => {
       await target.db.pool.end();
       runs.push({
         sinks: k,
+        write_path: writePath,
         ...timing,
         ratio_to_load_data: timing.sustained.rows_per_s / loadData.rows_per_s,
         rows_stored: audit.rows_total,
         distinct_ids: audit.distinct_ids,
       });
       say(
-        `${k} sink${k > 1 ? 's' : ''}: ${fmt(Math.round(timing.sustained.rows_per_s))} rows/s sustained, ${fmt(Math.round(timing.overall.rows_per_s))} overall; ${fmt(audit.rows_total)} rows, ${fmt(audit.distinct_ids)} distinct`,
+        `${k} sink${k > 1 ? 's' : ''} (${writePath}): ${fmt(Math.round(timing.sustained.rows_per_s))} rows/s sustained, ${fmt(Math.round(timing.overall.rows_per_s))} overall; ${fmt(audit.rows_total)} rows, ${fmt(audit.distinct_ids)} distinct`,
       );
     }
 
@@ -225,9 +245,14 @@ await runLab('bench sink', async () => {
             'vs reference': (sqlText.rows_per_s / loadData.rows_per_s).toFixed(2),
           },
           {
-            path: `writer alone, ${args.concurrency} at once`,
+            path: `writer alone, INSERT path, ${args.concurrency} at once`,
             'rows/s': Math.round(writer.rows_per_s),
             'vs reference': (writer.rows_per_s / loadData.rows_per_s).toFixed(2),
+          },
+          {
+            path: `writer alone, LOAD DATA path, ${args.concurrency} at once`,
+            'rows/s': Math.round(writerLoadData.rows_per_s),
+            'vs reference': (writerLoadData.rows_per_s / loadData.rows_per_s).toFixed(2),
           },
           {
             path: 'kafkajs consume only',
@@ -235,7 +260,7 @@ await runLab('bench sink', async () => {
             'vs reference': (consume.rows_per_s / loadData.rows_per_s).toFixed(2),
           },
           ...runs.map((r) => ({
-            path: `sink end to end, ${r.sinks} process${r.sinks > 1 ? 'es' : ''} (sustained)`,
+            path: `sink end to end, ${r.write_path}, ${r.sinks} process${r.sinks > 1 ? 'es' : ''} (sustained)`,
             'rows/s': Math.round(r.sustained.rows_per_s),
             'vs reference': r.ratio_to_load_data.toFixed(2),
           })),
@@ -255,7 +280,14 @@ await runLab('bench sink', async () => {
         load_average: { start: loadAtStart, end: loadavg()[0]! },
       },
       reference: { load_data: loadData },
-      stages: { decode_validate: decode, sql_text: sqlText, writer, kafka_consume: consume, kafka_produce: produce },
+      stages: {
+        decode_validate: decode,
+        sql_text: sqlText,
+        writer,
+        writer_load_data: writerLoadData,
+        kafka_consume: consume,
+        kafka_produce: produce,
+      },
       sinks: runs,
     });
     say(`wrote ${path}`);

@@ -37,3 +37,12 @@ export type SqlValue = string | number | bigint | null;
 export function sqlLiteral(v: SqlValue): string {
   return v === null ? 'NULL' : typeof v === 'string' ? str(v) : typeof v === 'bigint' ? v.toString() : num(v);
 }
+
+/** A value as a field of LOAD DATA's default text format: tab, newline, CR, NUL and backslash escaped; \N is NULL. */
+export function tsvField(v: string | number | bigint | null): string {
+  if (v === null) return '\\N';
+  if (typeof v !== 'string') return String(v);
+  return v.replace(/[\\\t\n\r\0]/g, (c) =>
+    c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\0',
+  );
+}

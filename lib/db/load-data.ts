@@ -1,17 +1,11 @@
 // The database's own bulk path: LOAD DATA LOCAL INFILE with the rows streamed from memory as
 // tab-separated text (MariaDB, MySQL and SingleStore all take it). The benchmark measures the sink
-// against it. `tsvField` escapes as LOAD DATA's defaults read (\t, \n, \\ escaped; \N is NULL).
+// against it, and the sink writes through it (lib/sink/writer.ts).
 import { Readable } from 'node:stream';
-import mysql, { type ResultSetHeader } from 'mysql2/promise';
+import mysql, { type QueryOptions, type ResultSetHeader } from 'mysql2/promise';
 import { dbTarget, poolOptions } from './connect.ts';
 
-export function tsvField(v: string | number | bigint | null): string {
-  if (v === null) return '\\N';
-  if (typeof v !== 'string') return String(v);
-  return v.replace(/[\\\t\n\r\0]/g, (c) =>
-    c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\0',
-  );
-}
+export { tsvField } from './literals.ts';
 
 const CHUNK = 1 << 20;
 
@@ -39,4 +33,28 @@ export async function loadDataInfile(
   } finally {
     await conn.end().catch(() => {});
   }
+}
+
+/** What LOAD DATA reported: rows it inserted, and warnings (one per row it skipped as a duplicate key, and any other). */
+export type LoadResult = { inserted: number; warnings: number };
+
+/**
+ * LOAD DATA LOCAL INFILE of `tsv` into `table` on `conn`, inside the transaction open on it, skipping a
+ * row whose unique key is already taken (MariaDB/MySQL `IGNORE`, SingleStore `SKIP DUPLICATE KEY
+ * ERRORS`), as `INSERT … ON DUPLICATE KEY UPDATE` with a no-op leaves it. MySQL's IGNORE also turns a bad
+ * value into a warning and stores it coerced, so the caller must check `warnings` against the rows skipped.
+ */
+export async function loadSkippingDuplicates(
+  conn: { query: (o: QueryOptions) => Promise<[unknown, unknown]> },
+  dialect: 'mysql' | 'singlestore',
+  table: string,
+  columns: readonly string[],
+  tsv: Buffer,
+): Promise<LoadResult> {
+  const skip = dialect === 'mysql' ? 'IGNORE' : 'SKIP DUPLICATE KEY ERRORS';
+  const [res] = (await conn.query({
+    sql: `LOAD DATA LOCAL INFILE 'rows.tsv' ${skip} INTO TABLE ${table} (${columns.join(',')})`,
+    infileStreamFactory: () => Readable.from([tsv]),
+  })) as [ResultSetHeader, unknown];
+  return { inserted: res.affectedRows, warnings: res.warningStatus };
 }

@@ -24,8 +24,10 @@ export const BenchSinkResult = RunEnvelope.extend({
   stages: z.object({
     decode_validate: Rate,
     sql_text: Rate,
-    /** writeRows (upsert + aggregates), `concurrency` at once, without Kafka */
+    /** writeRows (claims, rows, aggregates) on the INSERT path, `concurrency` at once, without Kafka */
     writer: Rate,
+    /** the same on the LOAD DATA path (absent in runs before it existed) */
+    writer_load_data: Rate.optional(),
     /** a kafkajs consumer that only counts (sink fetch settings) */
     kafka_consume: Rate,
     kafka_produce: Rate,
@@ -34,6 +36,8 @@ export const BenchSinkResult = RunEnvelope.extend({
   sinks: z.array(
     z.object({
       sinks: z.number().int(),
+      /** the sink's write path (lib/sink/writer.ts); runs before it existed used insert */
+      write_path: z.enum(['load-data', 'insert']).default('insert'),
       /** first row → last row */
       overall: Rate,
       /** between the 10 % and the 90 % row (startup and tail left out) */

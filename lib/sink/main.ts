@@ -3,7 +3,7 @@
 // until SIGINT/SIGTERM. Start several to share the partitions. Lab 03 and the tests start it as a child
 // process (lib/sink/process.ts); it reports its counters to a parent over IPC when there is one, and
 // serves them as Prometheus metrics on the port its ready message names (lib/metrics.ts).
-//   bun lib/sink/main.ts [--id sink-1] [--batch 1000] [--concurrency 3] [--group name]
+//   bun lib/sink/main.ts [--id sink-1] [--batch 1000] [--concurrency 3] [--write-path load-data|insert] [--group name]
 import { z } from 'zod';
 import { announceReady, toParent } from '../child.ts';
 import { config } from '../config.ts';
@@ -30,6 +30,7 @@ const flags = {
       .default('sink'),
     batch: count().pipe(z.number().min(1).max(20_000)).default(SINK_TUNING.batchRows),
     concurrency: count().pipe(z.number().min(1).max(64)).default(SINK_TUNING.concurrency),
+    writePath: z.enum(['load-data', 'insert']).default(SINK_TUNING.writePath),
     group: z
       .string()
       .regex(/^[\w.-]{1,200}$/, 'expected letters, digits, . _ -')
@@ -39,6 +40,7 @@ const flags = {
     id: 'name in logs and reports',
     batch: 'messages per database transaction',
     concurrency: 'partitions written at once',
+    writePath: 'load-data (LOAD DATA LOCAL INFILE from memory) or insert (multi-row INSERT): same rows, same counts',
     group: 'consumer group to join (default: the sink group)',
   },
 };
@@ -80,6 +82,7 @@ await runLab('sink', async ({ signal }) => {
       group: args.group,
       batchRows: args.batch,
       concurrency: args.concurrency,
+      write: { path: args.writePath, dialect: db.dialect },
       stats,
       signal,
       log,

@@ -4,6 +4,7 @@
 import { type Child, spawnChild } from '../child.ts';
 import { SinkSnapshot } from './counters.ts';
 import type { SinkIpcMessage } from './main.ts';
+import type { WritePath } from './writer.ts';
 
 export type SinkProcess = Omit<Child, 'ready' | 'name'> & {
   id: string;
@@ -23,6 +24,7 @@ export type SpawnSinkOptions = {
   env?: Record<string, string>;
   batch?: number;
   concurrency?: number;
+  writePath?: WritePath;
   /** another consumer group than the sink's own */
   group?: string;
   /** called with each log line (labs print them) */
@@ -36,7 +38,14 @@ export function spawnSink(o: SpawnSinkOptions): SinkProcess {
   const child = spawnChild({
     name: `sink ${o.id}`,
     main: 'lib/sink/main.ts',
-    args: ['--id', o.id, ...flag('batch', o.batch), ...flag('concurrency', o.concurrency), ...flag('group', o.group)],
+    args: [
+      '--id',
+      o.id,
+      ...flag('batch', o.batch),
+      ...flag('concurrency', o.concurrency),
+      ...flag('write-path', o.writePath),
+      ...flag('group', o.group),
+    ],
     env: o.env,
     onLine: o.onLine,
     onMessage(m) {

@@ -3,7 +3,7 @@
 // of its payload. Pure: builds text and hashes, touches nothing.
 import { TxlabError } from '../errors.ts';
 import { createHash } from 'node:crypto';
-import { type SqlValue, sqlDatetime, sqlLiteral, str } from '../db/literals.ts';
+import { type SqlValue, sqlDatetime, sqlLiteral, str, tsvField } from '../db/literals.ts';
 import type { Transaction } from '../schema.ts';
 
 /** Where a row came from in Kafka; null for rows loaded in bulk without Kafka. */
@@ -87,6 +87,14 @@ const byKey =
     return ka < kb ? -1 : ka > kb ? 1 : 0;
   };
 
+/** The same rows as LOAD DATA text (TRANSACTION_COLUMNS order, one line each): the sink's bulk write path. */
+export function transactionsTsv(rows: readonly SinkRow[], batchId: number, ingestedAt: string): Buffer {
+  if (rows.length === 0) throw new TxlabError('sql: no rows to load');
+  let text = '';
+  for (const r of rows) text += `${rowValues(r, batchId, ingestedAt).map(tsvField).join('\t')}\n`;
+  return Buffer.from(text);
+}
+
 /** Sorted by the transactions table's primary key (customer_id, transaction_id): the order its row locks are taken in. */
 export const byPrimaryKey = byKey((r: SinkRow) => `${r.tx.customer_id}\u0000${r.tx.transaction_id}`);
 
@@ -143,6 +151,18 @@ export function claimIdsSql(rows: readonly { tx: Transaction; sha256: string }[]
     (r) => `(${[r.tx.transaction_id, r.tx.customer_id, r.sha256, batchId].map(sqlLiteral).join(',')})`,
   );
   return `INSERT INTO transaction_ids (transaction_id,customer_id,payload_sha256,ingest_batch) VALUES ${tuples.join(',')} ON DUPLICATE KEY UPDATE ingest_batch = ingest_batch`;
+}
+
+/** The columns of a claim, in the order claimsTsv writes them. */
+export const CLAIM_COLUMNS = ['transaction_id', 'customer_id', 'payload_sha256', 'ingest_batch'] as const;
+
+/** The same claims as claimIdsSql, as LOAD DATA text (CLAIM_COLUMNS order). */
+export function claimsTsv(rows: readonly { tx: Transaction; sha256: string }[], batchId: number): Buffer {
+  if (rows.length === 0) throw new TxlabError('sql: no ids to claim');
+  let text = '';
+  for (const r of rows)
+    text += `${[r.tx.transaction_id, r.tx.customer_id, r.sha256, batchId].map(tsvField).join('\t')}\n`;
+  return Buffer.from(text);
 }
 
 /** The claims of these ids, as stored (read back inside the write's transaction). */

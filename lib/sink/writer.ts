@@ -10,17 +10,23 @@
 // conflict is returned (the sink sends it to the dead-letter topic) instead of being stored or dropped.
 import { randomInt } from 'node:crypto';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import type { Dialect } from '../db/dialect.ts';
 import { sqlDatetime } from '../db/literals.ts';
+import { loadSkippingDuplicates } from '../db/load-data.ts';
 import { aggregateDeltas, aggregateUpserts } from './aggregates.ts';
 import { FatalSinkError } from './retry.ts';
 import {
+  CLAIM_COLUMNS,
   type SinkRow,
+  TRANSACTION_COLUMNS,
   byPrimaryKey,
   claimIdsSql,
   claimsSql,
+  claimsTsv,
   firstOfEachId,
   payloadSha256,
   primaryKeyMatch,
+  transactionsTsv,
   upsertTransactionsSql,
 } from './rows.ts';
 
@@ -50,11 +56,53 @@ export type WriteResult = {
 /** A random id for one write, below 2^53 so it survives JSON and JS numbers. */
 export const newBatchId = () => randomInt(1, 2 ** 48);
 
+export type WriteOptions = {
+  /**
+   * How the claims and the rows travel: `insert` (multi-row INSERT … ON DUPLICATE KEY UPDATE, the SQL
+   * every reader can follow) or `load-data` (LOAD DATA LOCAL INFILE … IGNORE from memory, the database's
+   * bulk path; the same rows stored, the same counts: a skipped duplicate is the no-op update's twin).
+   */
+  path?: WritePath;
+  /** the database's dialect, for the load-data path's duplicate clause (default mysql) */
+  dialect?: Dialect;
+  now?: () => number;
+};
+export type WritePath = 'insert' | 'load-data';
+
+/**
+ * Runs one statement that inserts new rows and leaves taken keys alone; returns the rows it inserted.
+ * The load-data path also checks that every warning was a skipped duplicate: IGNORE would store a bad
+ * value coerced, with a warning, and that must stop the batch rather than change a row.
+ */
+async function insertNew(
+  conn: PoolConnection,
+  o: Required<Pick<WriteOptions, 'path' | 'dialect'>>,
+  what: string,
+  sql: () => string,
+  load: () => { table: string; columns: readonly string[]; tsv: Buffer; rows: number },
+): Promise<number> {
+  if (o.path === 'insert') {
+    const [res] = await conn.query<ResultSetHeader>(sql());
+    return res.affectedRows;
+  }
+  const l = load();
+  const r = await loadSkippingDuplicates(conn, o.dialect, l.table, l.columns, l.tsv);
+  if (r.warnings !== l.rows - r.inserted) {
+    const [w] = await conn.query<RowDataPacket[]>('SHOW WARNINGS LIMIT 5');
+    throw new FatalSinkError(
+      `sink: loading ${what}: ${r.warnings} warnings for ${l.rows - r.inserted} rows skipped as duplicates: ${w.map((x) => `${x.Code} ${x.Message}`).join('; ')}`,
+    );
+  }
+  return r.inserted;
+}
+
 export async function writeRows(
   pool: Pool,
   rows: readonly SinkRow[],
-  now: () => number = Date.now,
+  options: WriteOptions = {},
 ): Promise<WriteResult> {
+  const o = { path: options.path ?? 'insert', dialect: options.dialect ?? 'mysql' } as const;
+  const now = options.now ?? Date.now;
   const batchId = newBatchId();
   const first = firstOfEachId(rows);
   const sha = new Map(rows.map((r) => [r, payloadSha256(r.tx)]));
@@ -64,29 +112,46 @@ export async function writeRows(
   try {
     await conn.query('BEGIN');
     // 1. claim the ids; those claimed before (by an earlier attempt of this batch or by anyone else) are read back
-    const [claim] = await conn.query<ResultSetHeader>(
-      claimIdsSql(
-        first.map((r) => ({ tx: r.tx, sha256: sha.get(r)! })),
-        batchId,
-      ),
+    const claims = first.map((r) => ({ tx: r.tx, sha256: sha.get(r)! }));
+    const claimed = await insertNew(
+      conn,
+      o,
+      'claims',
+      () => claimIdsSql(claims, batchId),
+      () => ({
+        table: 'transaction_ids',
+        columns: CLAIM_COLUMNS,
+        tsv: claimsTsv(claims, batchId),
+        rows: claims.length,
+      }),
     );
-    const held: Held = claim.affectedRows === first.length ? new Map() : await claimsOf(conn, first);
+    const held: Held = claimed === first.length ? new Map() : await claimsOf(conn, first);
     const mine = first.filter((r) => (held.get(r.tx.transaction_id)?.batch ?? batchId) === batchId);
-    if (mine.length !== claim.affectedRows)
-      throw new FatalSinkError(
-        `sink: batch ${batchId} claimed ${claim.affectedRows} ids but ${mine.length} carry its id`,
-      );
+    if (mine.length !== claimed)
+      throw new FatalSinkError(`sink: batch ${batchId} claimed ${claimed} ids but ${mine.length} carry its id`);
 
     // 2. the rows of the ids it claimed, sorted by primary key (the order their locks are taken in)
     let fresh: SinkRow[] = [];
     if (mine.length > 0) {
       const sorted = [...mine].sort(byPrimaryKey);
-      const [res] = await conn.query<ResultSetHeader>(upsertTransactionsSql(sorted, batchId, sqlDatetime(now())));
+      const at = sqlDatetime(now());
+      const inserted = await insertNew(
+        conn,
+        o,
+        'rows',
+        () => upsertTransactionsSql(sorted, batchId, at),
+        () => ({
+          table: 'transactions',
+          columns: TRANSACTION_COLUMNS,
+          tsv: transactionsTsv(sorted, batchId, at),
+          rows: sorted.length,
+        }),
+      );
       // a row stored before claims existed is claimed now, but not inserted again
-      fresh = res.affectedRows === sorted.length ? sorted : await insertedBy(conn, sorted, batchId);
-      if (fresh.length !== res.affectedRows)
+      fresh = inserted === sorted.length ? sorted : await insertedBy(conn, sorted, batchId);
+      if (fresh.length !== inserted)
         throw new FatalSinkError(
-          `sink: batch ${batchId} reported ${res.affectedRows} new rows but ${fresh.length} carry its id`,
+          `sink: batch ${batchId} reported ${inserted} new rows but ${fresh.length} carry its id`,
         );
     }
 
