@@ -7,11 +7,11 @@
 
 -- name: customer_recent
 -- what: a customer's 20 most recent transactions (the account page)
--- index: idx_customer_time, PRIMARY, idx_event_time
+-- index: idx_customer_recent, PRIMARY, idx_event_time
 SELECT transaction_id, event_time, merchant_id, amount, status
 FROM transactions /*hint*/
 WHERE customer_id = ?
-ORDER BY event_time DESC, transaction_id
+ORDER BY event_time DESC, transaction_id DESC
 LIMIT 20;
 
 -- name: totals_5_min

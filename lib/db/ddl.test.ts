@@ -15,6 +15,7 @@ import { TRANSACTION_COLUMNS } from '../sink/rows.ts';
 import { type TableDef, parseCreateTable } from './ddl.ts';
 import { DIALECTS, type Dialect } from './dialect.ts';
 import { migrationFiles } from './migrate.ts';
+import { namedQuery } from './queries.ts';
 
 const tables = (dialect: Dialect): Map<string, TableDef> =>
   new Map(
@@ -30,7 +31,7 @@ const uniqueKeys = (t: TableDef) => t.keys.filter((k) => k.kind === 'primary' ||
 
 describe('the migration files', () => {
   test.each(DIALECTS)(
-    '%s: every statement is a CREATE TABLE IF NOT EXISTS or an INSERT IGNORE, so applying them twice is harmless',
+    '%s: every statement is a CREATE TABLE IF NOT EXISTS, an INSERT IGNORE, or an index added IF NOT EXISTS / dropped IF EXISTS, so applying them twice is harmless',
     (dialect) => {
       const files = migrationFiles(dialect);
       expect(files.map((f) => f.name)).toEqual([
@@ -41,10 +42,11 @@ describe('the migration files', () => {
         '004_transaction_ids.sql',
         '005_window_results.sql',
         '006_guarantees.sql',
+        '007_customer_recent_index.sql',
       ]);
       for (const s of files.flatMap((f) => f.statements))
         expect(s).toMatch(
-          /^(CREATE (ROWSTORE )?(REFERENCE )?TABLE IF NOT EXISTS |INSERT IGNORE INTO \w+ \([\w, ]+\)\s+SELECT )/,
+          /^(CREATE (ROWSTORE )?(REFERENCE )?TABLE IF NOT EXISTS |INSERT IGNORE INTO \w+ \([\w, ]+\)\s+SELECT |ALTER TABLE \w+\s+(ADD INDEX IF NOT EXISTS \w+ \([\w, ]+\)|DROP INDEX IF EXISTS \w+)(,\s*(ADD INDEX IF NOT EXISTS \w+ \([\w, ]+\)|DROP INDEX IF EXISTS \w+))*$)/,
         );
     },
   );
@@ -119,6 +121,17 @@ describe('the MariaDB dialect', () => {
       ['idx_event_time', ['event_time']],
       ['idx_amount', ['amount']],
     ]);
+  });
+
+  test("then 007 replaces customer and time by an index that holds the account page's order and columns", () => {
+    const [alter] = migrationFiles('mysql').find((f) => f.name === '007_customer_recent_index.sql')!.statements;
+    expect(alter!.replace(/\s+/g, ' ')).toBe(
+      'ALTER TABLE transactions ADD INDEX IF NOT EXISTS idx_customer_recent (customer_id, event_time, transaction_id, merchant_id, amount, status), DROP INDEX IF EXISTS idx_customer_time',
+    );
+    const q = namedQuery('customer_recent').sql;
+    expect(q).toContain('SELECT transaction_id, event_time, merchant_id, amount, status');
+    expect(q).toContain('ORDER BY event_time DESC, transaction_id DESC');
+    expect(namedQuery('customer_recent').indexes).toContain('idx_customer_recent');
   });
 });
 

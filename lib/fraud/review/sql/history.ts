@@ -1,7 +1,7 @@
 // The customer's record, from the transactions table the sink fills: their last transactions before
 // the baseline cut-off (this episode's own events are left out, see BASELINE_GAP_MS), summarised for
 // the review's decision. Needs only these columns of the sink's table: customer_id, transaction_id,
-// event_time, amount, device_id (idx_customer_time makes it one index range per customer).
+// event_time, amount, device_id (idx_customer_recent makes it one index range per customer).
 import { median } from '../../../percentiles.ts';
 import type { CustomerHistory, HistoryRequest } from '../schemas.ts';
 import type { Pool, RowDataPacket } from 'mysql2/promise';

@@ -1,0 +1,5 @@
+-- The account page's index, SingleStore dialect: nothing to change. The MariaDB file of this number
+-- replaces idx_customer_time with (customer_id, event_time, transaction_id) so that customer_recent
+-- reads 20 index entries instead of sorting all of a customer's rows. Here the hash index on
+-- customer_id finds the customer's rows and the columnstore's SORT KEY (event_time) keeps each
+-- segment in time order; SingleStore has no secondary index to extend in the same way.
