@@ -15,7 +15,7 @@ import { z } from 'zod';
 import type { RowDataPacket } from 'mysql2/promise';
 import { config, loadConfig } from '../lib/config.ts';
 import { type Db, dropDatabase, ensureDatabase, openDb, withDatabase } from '../lib/db/connect.ts';
-import { loadDataInfile, tsvField } from '../lib/db/load-data.ts';
+import { loadDataInfile } from '../lib/db/load-data.ts';
 import { migrate } from '../lib/db/migrate.ts';
 import { count, parseFlags } from '../lib/flags.ts';
 import { type Scheduled, TransactionGenerator } from '../lib/generator/index.ts';
@@ -31,7 +31,7 @@ import { good } from '../lib/fixtures/messages.ts';
 import { waitForCaughtUp } from '../lib/lag.ts';
 import { spawnSink } from '../lib/sink/process.ts';
 import { sqlDatetime } from '../lib/db/literals.ts';
-import { type SinkRow, TRANSACTION_COLUMNS, rowValues, upsertTransactionsSql } from '../lib/sink/rows.ts';
+import { type SinkRow, TRANSACTION_COLUMNS, transactionsTsv, upsertTransactionsSql } from '../lib/sink/rows.ts';
 import { SINK_TUNING } from '../lib/sink/sink.ts';
 import { type WritePath, writeRows } from '../lib/sink/writer.ts';
 import { ensureStack } from '../lib/stack/index.ts';
@@ -127,9 +127,7 @@ await runLab('bench sink', async () => {
 
     // 3. reference: LOAD DATA of the same rows into the same table
     const ref = await fresh('load');
-    const tsv = Buffer.from(
-      rows.map((r) => rowValues(r, 1, sqlDatetime(now)).map(tsvField).join('\t')).join('\n') + '\n',
-    );
+    const tsv = transactionsTsv(rows, 1, sqlDatetime(now));
     t = performance.now();
     const loaded = await loadDataInfile(ref.url, 'transactions', TRANSACTION_COLUMNS, tsv);
     const loadData = rate(loaded, performance.now() - t);

@@ -20,12 +20,8 @@ fi
 
 report=$(mktemp)
 bun test --timeout 120000 --reporter=junit --reporter-outfile="$report" "$@" || status=$?
-# the failures again, with what each said, at the end of the log (a CI log may keep only its tail)
-if [ -s "$report" ]; then bun scripts/test-failures.ts "$report" || true; fi
-# one closing line in the plain form any CI reads: "tests: N passed, N failed, N skipped"
-if [ -s "$report" ]; then
-  head -c 4096 "$report" | grep -m1 -o '<testsuites[^>]*>' | sed -E 's/.* tests="([0-9]+)".* failures="([0-9]+)" skipped="([0-9]+)".*/\1 \2 \3/' |
-    { read -r total failed skipped; echo "tests: $((total - failed - skipped)) passed, $failed failed, $skipped skipped"; }
-fi
+# the failures again, with what each said, then the counts, at the end of the log (a CI log may keep
+# only its tail): "tests: N passed, N failed, N skipped"
+if [ -s "$report" ]; then bun scripts/test-report.ts "$report" || true; fi
 rm -f "$report"
 exit $status

@@ -39,10 +39,17 @@ export function sqlLiteral(v: SqlValue): string {
 }
 
 /** A value as a field of LOAD DATA's default text format: tab, newline, CR, NUL and backslash escaped; \N is NULL. */
-export function tsvField(v: string | number | bigint | null): string {
+export function tsvField(v: SqlValue): string {
   if (v === null) return '\\N';
   if (typeof v !== 'string') return String(v);
   return v.replace(/[\\\t\n\r\0]/g, (c) =>
     c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\0',
   );
+}
+
+/** Rows as LOAD DATA's default text: fields tab-separated, one line per row. */
+export function tsvLines(rows: Iterable<readonly SqlValue[]>): Buffer {
+  let text = '';
+  for (const r of rows) text += `${r.map(tsvField).join('\t')}\n`;
+  return Buffer.from(text);
 }

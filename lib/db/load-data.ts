@@ -2,10 +2,8 @@
 // tab-separated text (MariaDB, MySQL and SingleStore all take it). The benchmark measures the sink
 // against it, and the sink writes through it (lib/sink/writer.ts).
 import { Readable } from 'node:stream';
-import mysql, { type QueryOptions, type ResultSetHeader } from 'mysql2/promise';
+import mysql, { type PoolConnection, type ResultSetHeader } from 'mysql2/promise';
 import { dbTarget, poolOptions } from './connect.ts';
-
-export { tsvField } from './literals.ts';
 
 const CHUNK = 1 << 20;
 
@@ -45,16 +43,16 @@ export type LoadResult = { inserted: number; warnings: number };
  * value into a warning and stores it coerced, so the caller must check `warnings` against the rows skipped.
  */
 export async function loadSkippingDuplicates(
-  conn: { query: (o: QueryOptions) => Promise<[unknown, unknown]> },
+  conn: PoolConnection,
   dialect: 'mysql' | 'singlestore',
   table: string,
   columns: readonly string[],
   tsv: Buffer,
 ): Promise<LoadResult> {
   const skip = dialect === 'mysql' ? 'IGNORE' : 'SKIP DUPLICATE KEY ERRORS';
-  const [res] = (await conn.query({
+  const [res] = await conn.query<ResultSetHeader>({
     sql: `LOAD DATA LOCAL INFILE 'rows.tsv' ${skip} INTO TABLE ${table} (${columns.join(',')})`,
     infileStreamFactory: () => Readable.from([tsv]),
-  })) as [ResultSetHeader, unknown];
+  });
   return { inserted: res.affectedRows, warnings: res.warningStatus };
 }

@@ -3,7 +3,7 @@
 // of its payload. Pure: builds text and hashes, touches nothing.
 import { TxlabError } from '../errors.ts';
 import { createHash } from 'node:crypto';
-import { type SqlValue, sqlDatetime, sqlLiteral, str, tsvField } from '../db/literals.ts';
+import { type SqlValue, sqlDatetime, sqlLiteral, str, tsvLines } from '../db/literals.ts';
 import type { Transaction } from '../schema.ts';
 
 /** Where a row came from in Kafka; null for rows loaded in bulk without Kafka. */
@@ -90,9 +90,7 @@ const byKey =
 /** The same rows as LOAD DATA text (TRANSACTION_COLUMNS order, one line each): the sink's bulk write path. */
 export function transactionsTsv(rows: readonly SinkRow[], batchId: number, ingestedAt: string): Buffer {
   if (rows.length === 0) throw new TxlabError('sql: no rows to load');
-  let text = '';
-  for (const r of rows) text += `${rowValues(r, batchId, ingestedAt).map(tsvField).join('\t')}\n`;
-  return Buffer.from(text);
+  return tsvLines(rows.map((r) => rowValues(r, batchId, ingestedAt)));
 }
 
 /** Sorted by the transactions table's primary key (customer_id, transaction_id): the order its row locks are taken in. */
@@ -159,10 +157,7 @@ export const CLAIM_COLUMNS = ['transaction_id', 'customer_id', 'payload_sha256',
 /** The same claims as claimIdsSql, as LOAD DATA text (CLAIM_COLUMNS order). */
 export function claimsTsv(rows: readonly { tx: Transaction; sha256: string }[], batchId: number): Buffer {
   if (rows.length === 0) throw new TxlabError('sql: no ids to claim');
-  let text = '';
-  for (const r of rows)
-    text += `${[r.tx.transaction_id, r.tx.customer_id, r.sha256, batchId].map(tsvField).join('\t')}\n`;
-  return Buffer.from(text);
+  return tsvLines(rows.map((r) => [r.tx.transaction_id, r.tx.customer_id, r.sha256, batchId]));
 }
 
 /** The claims of these ids, as stored (read back inside the write's transaction). */

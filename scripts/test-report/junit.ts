@@ -1,6 +1,6 @@
-// The failed tests in a `bun test --reporter=junit` report: where each is and what it said. Pure: the
-// report's text in, the failures out (scripts/test-failures.ts prints them at the end of a run, where a
-// CI log that keeps only its tail still shows them).
+// What a `bun test --reporter=junit` report says: the counts, and the failed tests with where each is
+// and what it said. Pure: the report's text in (scripts/test-report.ts prints both at the end of a run,
+// where a CI log that keeps only its tail still shows them).
 
 export type Failure = { file: string; line: number | null; name: string; text: string };
 
@@ -56,3 +56,18 @@ export function formatFailures(list: Failure[], maxChars = 7000): string {
   if (block.length > maxChars) block = `${block.slice(0, maxChars)}\n  … (cut at ${maxChars} characters)`;
   return block;
 }
+
+export type Counts = { passed: number; failed: number; skipped: number };
+
+/** The totals of the report's `<testsuites>` element, or null if it has none. */
+export function counts(report: string): Counts | null {
+  const tag = /<testsuites\b[^>]*>/.exec(report)?.[0];
+  if (!tag) return null;
+  const n = (name: string) => Number(attr(tag, name) ?? Number.NaN);
+  const [tests, failed, skipped] = [n('tests'), n('failures'), n('skipped')];
+  if (![tests, failed, skipped].every(Number.isInteger)) return null;
+  return { passed: tests - failed - skipped, failed, skipped };
+}
+
+/** One closing line in the plain form any CI reads. */
+export const countsLine = (c: Counts) => `tests: ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`;

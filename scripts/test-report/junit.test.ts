@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { failures, formatFailures, unescapeXml } from './junit.ts';
+import { counts, countsLine, failures, formatFailures, unescapeXml } from './junit.ts';
 
 // the shape bun 1.4 writes (one passed, one failed, one skipped)
 const REPORT = `<?xml version="1.0" encoding="UTF-8"?>
@@ -51,5 +51,13 @@ describe('test failures from a junit report', () => {
     expect(block).toStartWith('2 failed');
     expect(block).toContain('✗ f.test.ts:9  big\n');
     expect(block).toContain('THE END');
+  });
+
+  test('the totals: passed is what neither failed nor was skipped', () => {
+    const c = counts(REPORT)!;
+    expect(c).toEqual({ passed: 1, failed: 1, skipped: 1 });
+    expect(countsLine(c)).toBe('tests: 1 passed, 1 failed, 1 skipped');
+    expect(counts('<testsuites name="bun test">')).toBeNull();
+    expect(counts('')).toBeNull();
   });
 });
