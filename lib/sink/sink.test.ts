@@ -32,6 +32,7 @@ import { payloadSha256 } from './rows.ts';
 import { waitForCaughtUp } from '../lag.ts';
 import { scrapeMetrics, targetsDir } from '../metrics.ts';
 import { type SinkProcess, spawnSink } from './process.ts';
+import type { WritePath } from './writer.ts';
 
 useEngines('kafka', 'db');
 
@@ -40,7 +41,7 @@ function scenario(
   name: string,
   n: number,
   seed: number,
-  tuning: { batch?: number; concurrency?: number } = {},
+  tuning: { batch?: number; concurrency?: number; writePath?: WritePath } = {},
   /** topic-level settings of the DLQ topic (e.g. a small max.message.bytes) */
   dlqConfig: Record<string, string> = {},
 ) {
@@ -95,7 +96,14 @@ function scenario(
         await flush();
       }),
     sink: (id: string, group?: string) => {
-      const s = spawnSink({ id, env: iso.env, batch: tuning.batch ?? 500, concurrency: tuning.concurrency, group });
+      const s = spawnSink({
+        id,
+        env: iso.env,
+        batch: tuning.batch ?? 500,
+        concurrency: tuning.concurrency,
+        writePath: tuning.writePath,
+        group,
+      });
       sinks.push(s);
       return s;
     },
@@ -194,10 +202,11 @@ describe('a sink', () => {
   });
 });
 
-describe('a sink killed with SIGKILL mid-run', () => {
+// on each write path: a LOAD DATA cut off by the kill must roll back with its transaction like an INSERT
+describe.each(['insert', 'load-data'] as const)('a sink killed with SIGKILL mid-run (%s path)', (writePath) => {
   // small transactions, one partition at a time: the run lasts seconds even on a fast machine, so the
   // kill always lands mid-run (asserted below)
-  const s = scenario('kill', 30_000, 22, { batch: 100, concurrency: 1 });
+  const s = scenario(`kill_${writePath.replace('-', '_')}`, 30_000, 22, { batch: 100, concurrency: 1, writePath });
 
   test('loses nothing and doubles nothing once restarted', async () => {
     await s.produce(s.txs.map(good));
