@@ -1,8 +1,9 @@
 #!/usr/bin/env bun
 // Producer benchmark: lab 02's producer (kafkajs, idempotent, acks=all, keyed by customer_id, one send()
-// per partition) against Kafka's own ProducerPerformance (the Java client) on the same broker, in the
-// same run, with the same generated payloads. The ratio says how much of the broker's capacity our
-// client reaches; both figures and the ratio go to data/bench-producer.json.
+// per partition), and the same records through librdkafka (lib/rdkafka/, bun:ffi, `--client librdkafka`),
+// against Kafka's own ProducerPerformance (the Java client) on the same broker, in the same run, with the
+// same generated payloads. The ratios say how much of the broker's capacity each client reaches; the
+// figures and ratios go to data/bench-producer.json.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,20 @@ import { ensureStack } from '../lib/stack/index.ts';
 import { isolated } from '../lib/testing/isolation.ts';
 import { percentiles } from '../lib/percentiles.ts';
 import { parseProducerPerformance } from './producer-performance.ts';
+import { RdkafkaProducer } from '../lib/rdkafka/producer.ts';
+import { RdkafkaDelivery, produceAllRdkafka } from '../lib/rdkafka/produce-all.ts';
+
+/** What one client achieved: records acknowledged, failed, per second, and its latency percentiles. */
+function measured(stats: DeliveryStats, seconds: number, avgBytes: number) {
+  const lat = percentiles(stats.latencies);
+  return {
+    records: stats.acked,
+    failed: stats.failed,
+    records_per_s: stats.acked / seconds,
+    mb_per_s: (stats.acked * avgBytes) / seconds / 1e6,
+    latency_ms: { avg: lat.mean, p50: lat.p50, p99: lat.p99, max: lat.max },
+  };
+}
 
 const flags = {
   name: 'bun run bench producer',
@@ -48,6 +63,8 @@ await runLab('bench producer', async ({ signal }) => {
     reference: `${iso.prefix}.reference`,
     txlab: iso.config.topics.transactions,
     labels: iso.config.topics.labels,
+    rdkafka: `${iso.prefix}.rdkafka`,
+    rdLabels: `${iso.prefix}.rdkafka-labels`,
   };
 
   const gen = new TransactionGenerator({ ...c.generator });
@@ -120,37 +137,51 @@ await runLab('bench producer', async ({ signal }) => {
       batchSize: args.batch,
       inFlight: args.inFlight,
     });
-    const seconds = (performance.now() - t0) / 1000;
+    const txlab = measured(stats, (performance.now() - t0) / 1000, avgBytes);
     await producer.disconnect();
-    const lat = percentiles(stats.latencies);
-    const txlab = {
-      records: stats.acked,
-      failed: stats.failed,
-      records_per_s: stats.acked / seconds,
-      mb_per_s: (stats.acked * avgBytes) / seconds / 1e6,
-      latency_ms: { avg: lat.mean, p50: lat.p50, p99: lat.p99, max: lat.max },
-    };
+
+    // 3. ours on librdkafka (bun:ffi), same records, partitions and settings (idempotent, acks=all)
+    console.log(`txlab: librdkafka ${RdkafkaProducer.version()} through bun:ffi, idempotent, one report per record`);
+    const rdStats = new DeliveryStats();
+    const rdTopics = { transactions: topics.rdkafka, labels: topics.rdLabels };
+    const delivery = new RdkafkaDelivery(rdTopics, { transactions: args.partitions, labels: args.partitions }, rdStats);
+    delivery.producer = new RdkafkaProducer({
+      brokers: c.kafka.brokers,
+      clientId: 'bench-producer-rdkafka',
+      onReport: delivery.onReport,
+    });
+    const t1 = performance.now();
+    await produceAllRdkafka(delivery, events, { signal });
+    const rdkafka = measured(rdStats, (performance.now() - t1) / 1000, avgBytes);
+    await delivery.producer.close();
+    const stored = await withAdmin(kafka, async (admin) =>
+      (await admin.fetchTopicOffsets(topics.rdkafka)).reduce((n, o) => n + Number(o.high) - Number(o.low), 0),
+    );
+    if (stored !== rdkafka.records)
+      throw new Error(`librdkafka run: ${rdkafka.records} records acknowledged but the topic holds ${stored}`);
 
     const ratio = txlab.records_per_s / reference.records_per_s;
+    const rdRatio = rdkafka.records_per_s / reference.records_per_s;
+    const row = (
+      client: string,
+      m: { records_per_s: number; mb_per_s: number; latency_ms: { p50: number; p99: number } },
+    ) => ({
+      client,
+      'records/s': Math.round(m.records_per_s),
+      'MB/s': m.mb_per_s,
+      'p50 ms': m.latency_ms.p50,
+      'p99 ms': m.latency_ms.p99,
+    });
     console.log(
       table([
-        {
-          client: 'Kafka ProducerPerformance (Java)',
-          'records/s': Math.round(reference.records_per_s),
-          'MB/s': reference.mb_per_s,
-          'p50 ms': reference.latency_ms.p50,
-          'p99 ms': reference.latency_ms.p99,
-        },
-        {
-          client: 'txlab producer (kafkajs)',
-          'records/s': Math.round(txlab.records_per_s),
-          'MB/s': txlab.mb_per_s,
-          'p50 ms': txlab.latency_ms.p50,
-          'p99 ms': txlab.latency_ms.p99,
-        },
+        row('Kafka ProducerPerformance (Java)', reference),
+        row('txlab producer (kafkajs)', txlab),
+        row('txlab producer (librdkafka)', rdkafka),
       ]),
     );
-    console.log(`\n  ratio txlab / reference: ${ratio.toFixed(2)}   (latency: Java per record; kafkajs per send)`);
+    console.log(
+      `\n  ratio txlab / reference: kafkajs ${ratio.toFixed(2)}, librdkafka ${rdRatio.toFixed(2)}   (latency: Java and librdkafka per record; kafkajs per send)`,
+    );
     const path = join(c.dataDir, 'bench-producer.json');
     writeFileSync(
       path,
@@ -162,6 +193,8 @@ await runLab('bench producer', async ({ signal }) => {
           reference,
           txlab,
           ratio,
+          rdkafka: { ...rdkafka, stored, version: RdkafkaProducer.version() },
+          rdkafka_ratio: rdRatio,
         },
         null,
         1,

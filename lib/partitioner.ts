@@ -36,7 +36,9 @@ export function murmur2(data: Uint8Array): number {
   return h | 0;
 }
 
+const utf8 = new TextEncoder();
+
 /** The partition a keyed record goes to with Kafka's default partitioner. */
 export function partitionFor(key: string | Uint8Array, partitions: number): number {
-  return (murmur2(typeof key === 'string' ? new TextEncoder().encode(key) : key) & 0x7fffffff) % partitions;
+  return (murmur2(typeof key === 'string' ? utf8.encode(key) : key) & 0x7fffffff) % partitions;
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what txlab needs and is missing, and nothing else: OS packages (MariaDB, Java, Maven,
-# Prometheus and its MySQL exporter, Chromium for the tests' notebook check) through
+# Prometheus and its MySQL exporter, librdkafka, Chromium for the tests' notebook check) through
 # apt when we may, the npm dependencies (Bun among them) through npm. Safe to run again: every step checks
 # first. Kafka's jars and the JMX exporter agent (Maven) and the Temporal CLI (go install) are fetched by
 # `bun run stack up`, cached in ~/.m2 and ~/go/bin. Debian's prometheus packages may start system services
@@ -34,6 +34,8 @@ if ! java -version 2>&1 | grep -Eq 'version "(1[7-9]|[2-9][0-9])'; then need+=(o
 command -v mvn >/dev/null || need+=(maven)
 command -v prometheus >/dev/null && command -v promtool >/dev/null || need+=(prometheus)
 command -v prometheus-mysqld-exporter >/dev/null || need+=(prometheus-mysqld-exporter)
+# librdkafka, the C Kafka client the producer's `--client librdkafka` loads through bun:ffi (lib/rdkafka/)
+{ /sbin/ldconfig -p 2>/dev/null || ldconfig -p 2>/dev/null; } | grep -q 'librdkafka\.so\.1 ' || need+=(librdkafka1)
 tools=(prometheus promtool prometheus-mysqld-exporter)
 # What only the tests need (`setup.sh --tests`, from scripts/test.sh), so `npm run all` on a fresh machine
 # does not wait for them: docker-compose validates compose/docker-compose.yml (no Docker engine needed or
