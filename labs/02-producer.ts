@@ -6,7 +6,8 @@
 // stream for --duration seconds at --rate events/s (× PEAK_FACTOR in peak hours: the lab says which
 // applies and the effective target), with declines and
 // injected fraud whose labels go to their own topic. The producer is idempotent with acks=all, and
-// every record gets a delivery report (acked / failed) and a send→ack latency.
+// every record gets a delivery report (acked / failed) and a send→ack latency. `--client librdkafka`
+// produces the same records through librdkafka (the C client, through bun:ffi) instead of kafkajs.
 //
 // Expect: a progress line each second (sent, acked, achieved vs target rate); then a summary: backfill
 // and live throughput, the live arrivals as scheduled and as sent, fraud by pattern, declines, produce
@@ -17,11 +18,10 @@ import { z } from 'zod';
 import { config } from '../lib/config.ts';
 import { count, number, parseFlags, seconds } from '../lib/flags.ts';
 import { TransactionGenerator } from '../lib/generator/index.ts';
-import { createKafka, createProducer, ensureTopics, withAdmin } from '../lib/kafka.ts';
+import { createKafka, ensureTopics, withAdmin } from '../lib/kafka.ts';
 import { runLab } from '../lib/lab.ts';
 import { serveMetrics } from '../lib/metrics.ts';
-import { DeliveryStats, produceAll, produceLive } from '../lib/produce.ts';
-import { PartitionCounts } from '../lib/send.ts';
+import { DeliveryStats } from '../lib/produce.ts';
 import { Lab02Result } from '../lib/results/lab02.ts';
 import { newRunId, writeResult } from '../lib/results/write.ts';
 import { ensureStack } from '../lib/stack/index.ts';
@@ -29,6 +29,7 @@ import { topicSpecs } from '../lib/topics.ts';
 import { LiveTracker, backfillProgress } from './02-producer/progress.ts';
 import { describeRate, streamRate } from '../lib/generator/stream-rate.ts';
 import { buildResult, printSummary } from './02-producer/report.ts';
+import { CLIENTS, openClient } from './02-producer/clients.ts';
 
 const c = config();
 const flags = {
@@ -43,12 +44,15 @@ const flags = {
     backfill: count()
       .pipe(z.number().min(0).max(10_000_000))
       .default(c.initMode === 'flush' ? c.backfillEvents : 0),
+    client: z.enum(CLIENTS).default('kafkajs'),
   },
   help: {
     duration: 'seconds of live stream',
     rate: 'base live rate, events per second (EVENT_RATE / 60 unless given)',
     events: 'stop the live stream after this many events',
     backfill: 'events spread over the last 7 days before the live stream (EVENT_INIT_MODE=skip makes it 0)',
+    client:
+      'kafkajs (one send() per partition) or librdkafka (the C client through bun:ffi): same records, settings and reports',
   },
 };
 
@@ -68,9 +72,8 @@ await runLab('lab 02', async ({ signal }) => {
   await ensureStack({ engines: ['kafka'] });
   const kafka = createKafka('lab02-producer');
   await withAdmin(kafka, (admin) => ensureTopics(admin, topicSpecs(c)));
-  const producer = createProducer(kafka);
-  const counts = new PartitionCounts(kafka);
-  await producer.connect();
+  const client = await openClient(args.client, kafka, topics, c.kafka.brokers);
+  console.log(`lab 02: producing with ${client.describe}`);
   const gen = new TransactionGenerator({ ...c.generator });
 
   try {
@@ -79,10 +82,7 @@ await runLab('lab 02', async ({ signal }) => {
     const t0 = performance.now();
     const history = args.backfill > 0 ? gen.backfill(args.backfill, Date.now() - 7 * DAY_MS, Date.now()) : [];
     const bf = backfillProgress(backfillStats, history.length);
-    const delivered = await produceAll(producer, counts, topics, history, backfillStats, {
-      signal,
-      onProgress: bf.update,
-    });
+    const delivered = await client.backfill(history, backfillStats, { signal, onProgress: bf.update });
     const backfill = { stats: backfillStats, events: delivered, seconds: (performance.now() - t0) / 1000 };
     if (history.length) bf.done(backfill.seconds);
 
@@ -106,7 +106,7 @@ await runLab('lab 02', async ({ signal }) => {
     const end = { endMs: live.startMs + args.duration * 1000, maxEvents: args.events };
     // bounded by the run's end: a fraud pattern starts only if all its events fall inside the run
     const stream = gen.stream(live.startMs, args.rate, end);
-    const sent = await produceLive(producer, counts, topics, stream, liveStats, {
+    const sent = await client.live(stream, liveStats, {
       durationMs: args.duration * 1000,
       maxEvents: args.events,
       signal,
@@ -120,7 +120,7 @@ await runLab('lab 02', async ({ signal }) => {
     printSummary(run);
     console.log(`\nlab 02: wrote ${writeResult(Lab02Result, buildResult(run))}`);
   } finally {
-    // flushes: disconnect waits for in-flight requests
-    await producer.disconnect();
+    // flushes: waits for in-flight requests
+    await client.close();
   }
 });

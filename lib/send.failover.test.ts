@@ -2,7 +2,9 @@
 // min.insync.replicas 2), lab 02's producer (lib/produce.ts: one send() per partition) sending while the
 // leader of one partition is SIGKILLed, then everything read back by transaction id. Beside it, on the
 // same cluster at the same moment, kafkajs's plain multi-partition send(), which loses acknowledged
-// records (tulios/kafkajs#1798): what it loses is printed as a demonstration, never asserted.
+// records (tulios/kafkajs#1798): what it loses is printed as a demonstration, never asserted. And, also
+// at the same moment, the same stream through librdkafka (lib/rdkafka/, lab 02's `--client librdkafka`),
+// held to the same audit, plus none stored twice.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { existsSync } from 'node:fs';
 import { type Kafka, type Producer, logLevel } from 'kafkajs';
@@ -11,6 +13,8 @@ import { drainTopic } from './drain.ts';
 import { type Scheduled, TransactionGenerator } from './generator/index.ts';
 import { createKafka, createProducer, withAdmin } from './kafka.ts';
 import { DeliveryStats, produceLive } from './produce.ts';
+import { RdkafkaDelivery, produceLiveRdkafka } from './rdkafka/produce-all.ts';
+import { RdkafkaProducer } from './rdkafka/producer.ts';
 import { PartitionCounts } from './send.ts';
 import { type KafkaCluster, startCluster } from './stack/cluster.ts';
 import { isAlive } from './stack/pids.ts';
@@ -92,6 +96,8 @@ describe('sending while a partition leader is killed (3 brokers, RF 3, min.insyn
     transactions: randomName('failover_tx'),
     labels: randomName('failover_labels'),
     plain: randomName('failover_plain'),
+    rdkafka: randomName('failover_rd'),
+    rdLabels: randomName('failover_rd_labels'),
   };
 
   beforeAll(async () => {
@@ -118,22 +124,42 @@ describe('sending while a partition leader is killed (3 brokers, RF 3, min.insyn
         return r;
       },
     };
+    const rdStats = new DeliveryStats();
+    const rdSent: Scheduled[] = [];
+    const rdStream = gen(9);
+    const rdRecorded: Iterator<Scheduled> = {
+      next: () => {
+        const r = rdStream.next();
+        rdSent.push(r.value);
+        return r;
+      },
+    };
+    const rd = new RdkafkaDelivery(
+      { transactions: topics.rdkafka, labels: topics.rdLabels },
+      { transactions: PARTITIONS, labels: PARTITIONS },
+      rdStats,
+    );
+    rd.producer = new RdkafkaProducer({ brokers: c.brokers(), clientId: 'test-failover-rd', onReport: rd.onReport });
     const ours = createProducer(kafka);
     const plain = createProducer(kafka);
     await Promise.all([ours.connect(), plain.connect()]);
     let atKill = -1;
+    let rdAtKill = -1;
     const kill = sleep(KILL_AT_MS).then(async () => {
       atKill = stats.acked;
+      rdAtKill = rdStats.acked;
       await c.kill(victim);
     });
-    const [delivered, demo] = await Promise.all([
+    const [delivered, demo, rdDelivered] = await Promise.all([
       produceLive(ours, new PartitionCounts(kafka), topics, recorded, stats, {
         durationMs: DURATION_MS,
         maxBatch: MAX_BATCH,
       }),
       plainSends(plain, topics.plain, gen(8), DURATION_MS),
+      produceLiveRdkafka(rd, rdRecorded, rdStats, { durationMs: DURATION_MS }),
       kill,
     ]);
+    await rd.producer.close();
     await Promise.all([ours.disconnect(), plain.disconnect()]);
     // the scenario, not the producer: the controller gave partition 0 another leader
     const leaderAfter = await waitUntil(
@@ -149,6 +175,11 @@ describe('sending while a partition leader is killed (3 brokers, RF 3, min.insyn
     const read = await readIds(kafka, topics.transactions, (v) => v.transaction_id);
     const readLabels = await readIds(kafka, topics.labels, (v) => v.transaction_id);
     const readPlain = await readIds(kafka, topics.plain, (v) => v.transaction_id);
+    const readRd = await readIds(kafka, topics.rdkafka, (v) => v.transaction_id);
+    const readRdLabels = await readIds(kafka, topics.rdLabels, (v) => v.transaction_id);
+    const rdAckedIds = rdDelivered.map((s) => s.event.transaction_id);
+    const rdSentIds = rdSent.slice(0, rdStats.sent).map((s) => s.event.transaction_id);
+    const rdLost = missing(rdAckedIds, readRd);
     const sentIds = sent.slice(0, stats.sent).map((s) => s.event.transaction_id);
     const ackedIds = delivered.map((s) => s.event.transaction_id);
     const lost = missing(ackedIds, read);
@@ -164,6 +195,8 @@ describe('sending while a partition leader is killed (3 brokers, RF 3, min.insyn
           `${lost.length} acked but missing${failures(stats.errors)}`,
         `  plain multi-partition send() (demonstration): ${demo.acked.length} acked, ${demo.failed.length} failed, ` +
           `${lostPlain.length} acked but missing${failures(demo.errors)}`,
+        `  librdkafka: ${rdStats.acked} acked, ${rdStats.failed} failed, ${rdLost.length} acked but missing, ` +
+          `${readRd.length - new Set(readRd).size} stored twice${failures(rdStats.errors)}`,
       ].join('\n'),
     );
 
@@ -181,6 +214,24 @@ describe('sending while a partition leader is killed (3 brokers, RF 3, min.insyn
       readButNeverSent: [],
     });
     expect(ackedIds.length).toBe(stats.acked);
+    expect({
+      killedMidRun: rdAtKill > 0 && rdStats.acked > rdAtKill,
+      ackedButMissing: rdLost,
+      labelsAckedButMissing: missing(
+        rdDelivered.filter((s) => s.label).map((s) => s.event.transaction_id),
+        readRdLabels,
+      ),
+      failed: { notAcked: rdSentIds.length - rdAckedIds.length, reported: rdStats.failed },
+      storedTwice: readRd.length - new Set(readRd).size,
+      readButNeverSent: missing(readRd, rdSentIds),
+    }).toEqual({
+      killedMidRun: true,
+      ackedButMissing: [],
+      labelsAckedButMissing: [],
+      failed: { notAcked: rdStats.failed, reported: rdStats.failed },
+      storedTwice: 0,
+      readButNeverSent: [],
+    });
   }, 120_000);
 
   test('stopping the cluster leaves no broker running and no data behind', async () => {

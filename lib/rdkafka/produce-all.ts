@@ -3,12 +3,14 @@
 // Kafka's partitioner; its fraud label, if any, to the labels topic), the same delivery reports in
 // DeliveryStats and the process's metrics, but every record reported on its own.
 import type { Scheduled } from '../generator/index.ts';
-import { DeliveryStats, type Topics } from '../produce.ts';
+import type { DeliveryStats, LiveOptions, Topics } from '../produce.ts';
 import { recordSend } from '../produce-metrics.ts';
 import { partitionFor } from '../partitioner.ts';
+import { sleep } from '../wait.ts';
 import { ERR_QUEUE_FULL, type RdkafkaError, type RdkafkaProducer, type Report } from './producer.ts';
 
-type Pending = { s: Scheduled; sentMs: number; label: boolean };
+/** `sentMs` for latency (performance.now()), `sentAt` for the arrival times (epoch ms). */
+type Pending = { s: Scheduled; sentMs: number; sentAt: number; label: boolean };
 
 /**
  * Routes a producer's reports into DeliveryStats: make one, pass its `onReport` to the producer, then
@@ -41,7 +43,9 @@ export class RdkafkaDelivery {
     }
     this.stats.record(1, ms, error);
     recordSend(this.topics.transactions, 1, ms, error);
-    if (!error) this.ackedEvents.push(p.s);
+    if (error) return;
+    this.stats.recordTimes([p.s.timeMs], p.sentAt, p.sentAt + ms);
+    this.ackedEvents.push(p.s);
   };
 
   /** Queues one event and its label; waits (serving reports) while librdkafka's queue is full. */
@@ -49,14 +53,14 @@ export class RdkafkaDelivery {
     this.stats.sent++;
     const key = s.event.customer_id;
     await this.one(
-      { s, sentMs: performance.now(), label: false },
+      { s, sentMs: performance.now(), sentAt: Date.now(), label: false },
       this.topics.transactions,
       partitionFor(key, this.partitions.transactions),
       JSON.stringify(s.event),
     );
     if (s.label)
       await this.one(
-        { s, sentMs: performance.now(), label: true },
+        { s, sentMs: performance.now(), sentAt: Date.now(), label: true },
         this.topics.labels,
         partitionFor(key, this.partitions.labels),
         JSON.stringify(s.label),
@@ -108,5 +112,42 @@ export async function produceAllRdkafka(
     if (delivery.producer.outstanding >= max) await delivery.producer.drain(max >> 1);
   }
   await delivery.producer.drain();
+  return delivery.acked();
+}
+
+/**
+ * Replays an event-time stream in real time, as lib/produce.ts's produceLive does: each event is queued when
+ * the wall clock reaches its scheduled time (librdkafka batches them per partition, `linger.ms` at most),
+ * until `durationMs`, `maxEvents`, abort, or the stream's end; then waits for every report. Returns the
+ * events Kafka acknowledged, in time order.
+ */
+export async function produceLiveRdkafka(
+  delivery: RdkafkaDelivery,
+  stream: Iterator<Scheduled>,
+  stats: DeliveryStats,
+  opts: LiveOptions,
+): Promise<Scheduled[]> {
+  const started = Date.now();
+  let lastTick = started;
+  const maxEvents = opts.maxEvents ?? Number.POSITIVE_INFINITY;
+  let r = stream.next();
+  while (!r.done && !opts.signal?.aborted && stats.sent < maxEvents) {
+    const now = Date.now();
+    if (now - started >= opts.durationMs) break;
+    if (now - lastTick >= 1000) {
+      lastTick = now;
+      opts.onTick?.(now - started);
+    }
+    const next = r.value as Scheduled;
+    if (next.timeMs > now) {
+      delivery.producer.poll();
+      await sleep(Math.min(50, Math.max(1, next.timeMs - now)), opts.signal);
+      continue;
+    }
+    await delivery.send(next);
+    r = stream.next();
+  }
+  await delivery.producer.drain();
+  opts.onTick?.(Date.now() - started);
   return delivery.acked();
 }

@@ -27,6 +27,8 @@ export const Lab02Result = RunEnvelope.extend({
     customers: z.number().int(),
     merchants: z.number().int(),
     topic: z.string(),
+    /** which client produced: kafkajs (one send() per partition) or librdkafka (bun:ffi) */
+    client: z.enum(['kafkajs', 'librdkafka']).default('kafkajs'),
   }),
   metrics: z.object({
     backfill: PhaseStats,

@@ -1,0 +1,63 @@
+// The two clients lab 02 can produce with (`--client`): kafkajs, one send() per partition (lib/produce.ts,
+// lib/send.ts), or librdkafka through bun:ffi (lib/rdkafka/). Same records, keys, partitions, event
+// times and settings (idempotent, acks=all), and the same delivery reports in DeliveryStats.
+import type { Kafka } from 'kafkajs';
+import type { Scheduled } from '../../lib/generator/index.ts';
+import { createProducer } from '../../lib/kafka.ts';
+import { type DeliveryStats, type LiveOptions, type Topics, produceAll, produceLive } from '../../lib/produce.ts';
+import { RdkafkaDelivery, produceAllRdkafka, produceLiveRdkafka } from '../../lib/rdkafka/produce-all.ts';
+import { RdkafkaProducer } from '../../lib/rdkafka/producer.ts';
+import { PartitionCounts } from '../../lib/send.ts';
+
+export const CLIENTS = ['kafkajs', 'librdkafka'] as const;
+export type ClientName = (typeof CLIENTS)[number];
+
+export interface Client {
+  /** e.g. "kafkajs 2.2.4: one send() per partition" */
+  describe: string;
+  backfill(
+    events: readonly Scheduled[],
+    stats: DeliveryStats,
+    opts: { signal?: AbortSignal; onProgress?: () => void },
+  ): Promise<Scheduled[]>;
+  live(stream: Iterator<Scheduled>, stats: DeliveryStats, opts: LiveOptions): Promise<Scheduled[]>;
+  /** flushes what is in flight */
+  close(): Promise<void>;
+}
+
+export async function openClient(name: ClientName, kafka: Kafka, topics: Topics, brokers: string[]): Promise<Client> {
+  const counts = new PartitionCounts(kafka);
+  if (name === 'kafkajs') {
+    const producer = createProducer(kafka);
+    await producer.connect();
+    return {
+      describe: 'kafkajs: one send() per partition, acks=all, idempotent',
+      backfill: (events, stats, opts) => produceAll(producer, counts, topics, events, stats, opts),
+      live: (stream, stats, opts) => produceLive(producer, counts, topics, stream, stats, opts),
+      close: () => producer.disconnect(),
+    };
+  }
+  const partitions = { transactions: await counts.of(topics.transactions), labels: await counts.of(topics.labels) };
+  let current: RdkafkaDelivery | undefined;
+  const producer = new RdkafkaProducer({ brokers, clientId: 'lab02-producer', onReport: (r) => current?.onReport(r) });
+  const delivery = (stats: DeliveryStats) => {
+    current = new RdkafkaDelivery(topics, partitions, stats);
+    current.producer = producer;
+    return current;
+  };
+  return {
+    describe: `librdkafka ${RdkafkaProducer.version()} through bun:ffi: a report per record, acks=all, idempotent`,
+    backfill: async (events, stats, opts) => {
+      const d = delivery(stats);
+      const progress = opts.onProgress && setInterval(opts.onProgress, 250);
+      try {
+        return await produceAllRdkafka(d, events, opts);
+      } finally {
+        if (progress) clearInterval(progress);
+        opts.onProgress?.();
+      }
+    },
+    live: (stream, stats, opts) => produceLiveRdkafka(delivery(stats), stream, stats, opts),
+    close: () => producer.close(),
+  };
+}
