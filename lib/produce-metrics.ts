@@ -26,7 +26,7 @@ export const producerMetrics = {
   }),
   sendSeconds: new Histogram({
     name: 'txlab_producer_send_seconds',
-    help: 'send() to acknowledgement of one partition request, by topic',
+    help: 'send() to acknowledgement of one partition request (kafkajs) or of one record (librdkafka), by topic',
     labelNames: ['topic'] as const,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers,
@@ -35,11 +35,32 @@ export const producerMetrics = {
 
 /** Counts one partition request's outcome. */
 export function recordSend(topic: string, records: number, ms: number, error?: Error) {
-  if (records === 0) return;
-  producerMetrics.sent.inc({ topic }, records);
-  if (error) producerMetrics.failed.inc({ topic }, records);
-  else {
-    producerMetrics.acked.inc({ topic }, records);
-    producerMetrics.sendSeconds.observe({ topic }, ms / 1000);
-  }
+  sendRecorder(topic)(records, ms, error);
+}
+
+type Recorder = (records: number, ms: number, error?: Error) => void;
+const recorders = new Map<string, Recorder>();
+
+/**
+ * recordSend for one topic with its label children bound once, so a caller that records every record on its
+ * own (librdkafka's reports) pays no label hashing per call.
+ */
+export function sendRecorder(topic: string): Recorder {
+  let r = recorders.get(topic);
+  if (r) return r;
+  const sent = producerMetrics.sent.labels({ topic });
+  const failed = producerMetrics.failed.labels({ topic });
+  const acked = producerMetrics.acked.labels({ topic });
+  const seconds = producerMetrics.sendSeconds.labels({ topic });
+  r = (records, ms, error) => {
+    if (records === 0) return;
+    sent.inc(records);
+    if (error) failed.inc(records);
+    else {
+      acked.inc(records);
+      seconds.observe(ms / 1000);
+    }
+  };
+  recorders.set(topic, r);
+  return r;
 }

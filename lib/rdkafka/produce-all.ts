@@ -4,7 +4,7 @@
 // DeliveryStats and the process's metrics, but every record reported on its own.
 import type { Scheduled } from '../generator/index.ts';
 import type { DeliveryStats, LiveOptions, Topics } from '../produce.ts';
-import { recordSend } from '../produce-metrics.ts';
+import { sendRecorder } from '../produce-metrics.ts';
 import { partitionFor } from '../partitioner.ts';
 import { sleep } from '../wait.ts';
 import { ERR_QUEUE_FULL, type RdkafkaError, type RdkafkaProducer, type Report } from './producer.ts';
@@ -22,12 +22,15 @@ export class RdkafkaDelivery {
   private readonly ackedEvents: Scheduled[] = [];
   private readonly labelFailed = new Set<Scheduled>();
   producer!: RdkafkaProducer;
+  private readonly meter: { transactions: ReturnType<typeof sendRecorder>; labels: ReturnType<typeof sendRecorder> };
 
   constructor(
     private readonly topics: Topics,
     private readonly partitions: { transactions: number; labels: number },
     private readonly stats: DeliveryStats,
-  ) {}
+  ) {
+    this.meter = { transactions: sendRecorder(topics.transactions), labels: sendRecorder(topics.labels) };
+  }
 
   readonly onReport = (r: Report) => {
     const p = this.pending.get(r.id);
@@ -37,46 +40,55 @@ export class RdkafkaDelivery {
     const error = r.error ? new Error(`${r.error.name}: ${r.error.message}`) : undefined;
     if (p.label) {
       this.stats.recordLabels(1, error);
-      recordSend(this.topics.labels, 1, ms, error);
+      this.meter.labels(1, ms, error);
       if (error) this.labelFailed.add(p.s);
       return;
     }
     this.stats.record(1, ms, error);
-    recordSend(this.topics.transactions, 1, ms, error);
+    this.meter.transactions(1, ms, error);
     if (error) return;
     this.stats.recordTimes([p.s.timeMs], p.sentAt, p.sentAt + ms);
     this.ackedEvents.push(p.s);
   };
 
-  /** Queues one event and its label; waits (serving reports) while librdkafka's queue is full. */
-  async send(s: Scheduled): Promise<void> {
+  /**
+   * Queues one event and its label. Returns nothing when librdkafka took them at once (the common case, kept
+   * free of promises), or a promise that settles once they are queued: while its queue is full, reports are
+   * served and the record is offered again.
+   */
+  send(s: Scheduled): Promise<void> | undefined {
     this.stats.sent++;
     const key = s.event.customer_id;
-    await this.one(
+    const partition = partitionFor(key, this.partitions.transactions);
+    const event = this.one(
       { s, sentMs: performance.now(), sentAt: Date.now(), label: false },
       this.topics.transactions,
-      partitionFor(key, this.partitions.transactions),
+      partition,
       JSON.stringify(s.event),
     );
-    if (s.label)
-      await this.one(
+    if (!s.label) return event;
+    const same = this.partitions.labels === this.partitions.transactions;
+    const label = () =>
+      this.one(
         { s, sentMs: performance.now(), sentAt: Date.now(), label: true },
         this.topics.labels,
-        partitionFor(key, this.partitions.labels),
+        same ? partition : partitionFor(key, this.partitions.labels),
         JSON.stringify(s.label),
       );
+    return event ? event.then(label) : label();
   }
 
-  private async one(p: Pending, topic: string, partition: number, value: string): Promise<void> {
-    for (;;) {
-      const r = this.producer.produce(topic, partition, p.s.event.customer_id, value, p.s.timeMs);
-      if (typeof r === 'number') {
-        this.pending.set(r, p);
-        return;
-      }
-      if (r.code !== ERR_QUEUE_FULL) return this.refused(p, r);
-      await this.producer.drain(this.producer.outstanding >> 1);
+  private one(p: Pending, topic: string, partition: number, value: string): Promise<void> | undefined {
+    const r = this.producer.produce(topic, partition, p.s.event.customer_id, value, p.s.timeMs);
+    if (typeof r === 'number') {
+      this.pending.set(r, p);
+      return;
     }
+    if (r.code !== ERR_QUEUE_FULL) {
+      this.refused(p, r);
+      return;
+    }
+    return this.producer.drain(this.producer.outstanding >> 1).then(() => this.one(p, topic, partition, value));
   }
 
   /** A record librdkafka would not queue gets its report here: failed, with the reason. */
@@ -86,7 +98,7 @@ export class RdkafkaDelivery {
       this.stats.recordLabels(1, error);
       this.labelFailed.add(p.s);
     } else this.stats.record(1, 0, error);
-    recordSend(p.label ? this.topics.labels : this.topics.transactions, 1, 0, error);
+    (p.label ? this.meter.labels : this.meter.transactions)(1, 0, error);
   }
 
   acked(): Scheduled[] {
@@ -108,7 +120,8 @@ export async function produceAllRdkafka(
   const max = opts.maxOutstanding ?? 50_000;
   for (const s of events) {
     if (opts.signal?.aborted) break;
-    await delivery.send(s);
+    const queued = delivery.send(s);
+    if (queued) await queued;
     if (delivery.producer.outstanding >= max) await delivery.producer.drain(max >> 1);
   }
   await delivery.producer.drain();
@@ -144,7 +157,8 @@ export async function produceLiveRdkafka(
       await sleep(Math.min(50, Math.max(1, next.timeMs - now)), opts.signal);
       continue;
     }
-    await delivery.send(next);
+    const queued = delivery.send(next);
+    if (queued) await queued;
     r = stream.next();
   }
   await delivery.producer.drain();
