@@ -4,7 +4,9 @@
 // that does nothing, measured in the same run (closed loop, same concurrency). The ratio says how much
 // of what Temporal can do here the review's three activities (a history query, an upsert, a Kafka
 // publish) leave. The offered rates go up until one cannot be kept up with (below 80 %: saturated).
-// The worker runs in this process (under Bun), beside the load generator. Writes data/bench-fraud.json.
+// The worker runs in this process (under Bun), beside the load generator, or with `--worker bun|node` as a
+// process of its own (bench/fraud-worker.ts), whose CPU, and the Temporal server's, each closed loop
+// records. Writes data/bench-fraud.json.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
@@ -33,6 +35,10 @@ import { table } from '../lib/terminal.ts';
 import { ensureStack } from '../lib/stack/index.ts';
 import { percentiles } from '../lib/percentiles.ts';
 import { isolated } from '../lib/testing/isolation.ts';
+import { processCpuSeconds } from '../lib/scale/cpu.ts';
+import { startBenchWorker } from './fraud-worker-process.ts';
+import { busyBetween, persistenceSeconds } from './persistence-time.ts';
+import { MONITORING } from '../lib/monitoring/ports.ts';
 
 const flags = {
   name: 'bun run bench fraud',
@@ -44,11 +50,13 @@ const flags = {
       .regex(/^\d+(\.\d+)?(,\d+(\.\d+)?)*$/, 'expected rates per second, e.g. 2,5,10,20')
       .default('2,5,10,20,40'),
     concurrency: count().pipe(z.number().min(1).max(500)).default(32),
+    worker: z.enum(['in-process', 'bun', 'node']).default('in-process'),
   },
   help: {
     seconds: 'seconds per measurement',
     rates: 'offered review rates per second, comma-separated',
     concurrency: 'workflows in flight in the closed-loop ceilings',
+    worker: 'in-process (Bun, beside the load), or a process of its own under bun or node: what the runtime costs',
   },
 };
 
@@ -59,7 +67,9 @@ await runLab('bench fraud', async ({ signal }) => {
   // a namespace of its own: topics, tables (in a database of its own), task queue, workflow ids
   const iso = isolated('bench_fraud');
   const c = iso.config;
-  await ensureStack({ engines: ['kafka', 'db', 'temporal'] });
+  const up = await ensureStack({ engines: ['kafka', 'db', 'temporal'] });
+  const temporalUp = up.find((u) => u.engine === 'temporal')?.result;
+  const temporalPid = temporalUp && 'pid' in temporalUp ? temporalUp.pid : undefined;
   installRuntime('ERROR');
   await ensureDatabase(c.db.url);
   const db = await openDb(c.db.url, 16);
@@ -70,6 +80,7 @@ await runLab('bench fraud', async ({ signal }) => {
   const verdicts = new VerdictStore(db.pool, c.fraud.tables.verdicts);
   const attempts = new ActivityLog(db.pool, c.fraud.tables.activityLog);
   let client: Client | undefined;
+  let stopWorker: (() => Promise<number>) | undefined;
   try {
     await verdicts.ensureTable();
     await attempts.ensureTable();
@@ -81,22 +92,40 @@ await runLab('bench fraud', async ({ signal }) => {
     );
     await producer.connect();
     client = await connectClient(c);
-    const { code } = await bundleWorkflowCode({
-      workflowsPath: join(import.meta.dir, 'fraud-workflows.ts'),
-      logger: new DefaultLogger('WARN'),
+    const workflowsPath = join(import.meta.dir, 'fraud-workflows.ts');
+    const own = args.worker === 'in-process' ? undefined : await startBenchWorker(args.worker, iso.env, workflowsPath);
+    stopWorker = own?.stop;
+    const worker = own
+      ? undefined
+      : await createReviewWorker({
+          connection: await connectWorker(c),
+          namespace: c.temporal.namespace,
+          taskQueue: target.taskQueue,
+          workflowBundle: {
+            code: (await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') })).code,
+          },
+          activities: createActivities({
+            history: new SqlHistoryReader(db.pool, c.fraud.tables.history),
+            verdicts,
+            publisher: kafkaVerdictPublisher(producer, new PartitionCounts(kafka), c.topics.verdicts),
+            attempts,
+          }),
+        });
+    // CPU seconds per second of each closed loop: the worker's process (in-process: this one, load included)
+    // and the Temporal server's
+    const workerPid = own?.pid ?? process.pid;
+    const persistence = async () =>
+      persistenceSeconds(
+        await fetch(`http://127.0.0.1:${MONITORING.temporalMetricsPort}/metrics`)
+          .then((r) => r.text())
+          .catch(() => ''),
+      );
+    const cpuNow = () => ({
+      worker: processCpuSeconds(workerPid),
+      server: temporalPid === undefined ? undefined : processCpuSeconds(temporalPid),
     });
-    const worker = await createReviewWorker({
-      connection: await connectWorker(c),
-      namespace: c.temporal.namespace,
-      taskQueue: target.taskQueue,
-      workflowBundle: { code },
-      activities: createActivities({
-        history: new SqlHistoryReader(db.pool, c.fraud.tables.history),
-        verdicts,
-        publisher: kafkaVerdictPublisher(producer, new PartitionCounts(kafka), c.topics.verdicts),
-        attempts,
-      }),
-    });
+    const cores = (a: number | undefined, b: number | undefined, secs: number) =>
+      a === undefined || b === undefined ? null : (b - a) / secs;
     const cl = client;
     const policy = policyFrom();
     // decided by the rules (impossible travel at 0.9: decline): history query, upsert, publish; `local`:
@@ -144,18 +173,31 @@ await runLab('bench fraud', async ({ signal }) => {
       const samples: Sample[] = [];
       const until = performance.now() + args.seconds * 1000;
       const t0 = performance.now();
+      const cpu0 = cpuNow();
+      const store0 = await persistence();
       await Promise.all(
         Array.from({ length: args.concurrency }, async () => {
           while (performance.now() < until && !signal.aborted) await timed(f, samples);
         }),
       );
       const secs = (performance.now() - t0) / 1000;
-      console.error(`  ${name}: ${samples.length} in ${secs.toFixed(1)} s`);
+      const cpu1 = cpuNow();
+      const cpu = {
+        worker_cores: cores(cpu0.worker, cpu1.worker, secs),
+        server_cores: cores(cpu0.server, cpu1.server, secs),
+      };
+      const store = busyBetween(store0, await persistence(), secs);
+      console.error(
+        `  ${name}: ${samples.length} in ${secs.toFixed(1)} s; cores used: worker ${cpu.worker_cores?.toFixed(2) ?? '?'}, server ${cpu.server_cores?.toFixed(2) ?? '?'}; ` +
+          `persistence busy ${store.seconds_per_s.toFixed(2)} s/s (${store.top.map((t) => `${t.operation} ${t.seconds_per_s.toFixed(2)}`).join(', ')})`,
+      );
       return {
         workflows: samples.length,
         seconds: secs,
         per_s: samples.length / secs,
         latency_ms: percentiles(samples.map((s) => s.ms)),
+        cpu,
+        persistence_busy: store,
       };
     };
     /** Starts `rate` reviews per second for `seconds` (open loop: regardless of how many are still running). */
@@ -180,7 +222,7 @@ await runLab('bench fraud', async ({ signal }) => {
       };
     };
 
-    const results = await worker.runUntil(async () => {
+    const measure = async () => {
       await closedLoop('warm-up', trivial);
       const trivialCeiling = await closedLoop(`trivial workflow, ${args.concurrency} in flight`, trivial);
       const reviewCeiling = await closedLoop(`review workflow, ${args.concurrency} in flight`, () => review(false));
@@ -200,7 +242,9 @@ await runLab('bench fraud', async ({ signal }) => {
       const steps = await offeredSteps(false);
       const localSteps = await offeredSteps(true);
       return { trivialCeiling, reviewCeiling, localCeiling, steps, localSteps };
-    });
+    };
+    const results = worker ? await worker.runUntil(measure) : await measure();
+    const workerRuntime = own ? `${own.runtime}, a process of its own` : `${runtime()}, in this process`;
 
     const ratio = results.reviewCeiling.per_s / results.trivialCeiling.per_s;
     const ratioLocal = results.localCeiling.per_s / results.trivialCeiling.per_s;
@@ -232,7 +276,7 @@ await runLab('bench fraud', async ({ signal }) => {
             'p99 ms': s.latency_ms.p99,
           })),
         ],
-        '\nTemporal dev server, one worker in this process (Bun)',
+        `\nTemporal dev server, one worker (${workerRuntime})`,
       ),
     );
     console.log(
@@ -246,6 +290,7 @@ await runLab('bench fraud', async ({ signal }) => {
           bench: 'fraud',
           at: new Date().toISOString(),
           runtime: runtime(),
+          worker_runtime: workerRuntime,
           parameters: args,
           trivial: results.trivialCeiling,
           review_closed_loop: results.reviewCeiling,
@@ -261,6 +306,7 @@ await runLab('bench fraud', async ({ signal }) => {
     );
     console.log(`bench fraud: wrote ${path}`);
   } finally {
+    await stopWorker?.().catch(() => {});
     await client?.connection.close().catch(() => {});
     await producer.disconnect().catch(() => {});
     await db.pool.end().catch(() => {});

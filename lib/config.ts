@@ -9,7 +9,8 @@ import { ConfigError } from './errors.ts';
 
 export { ConfigError };
 
-export const PROJECT_ROOT = resolve(import.meta.dir, '..');
+// import.meta.dir is Bun's; Node (20.11+) names it dirname: the fraud bench runs a worker bundle under Node
+export const PROJECT_ROOT = resolve(import.meta.dir ?? import.meta.dirname, '..');
 
 /** Embedded-stack defaults. An endpoint left at its default is started and stopped by `bun run stack`. */
 export const EMBEDDED = {
