@@ -9,7 +9,7 @@
 // records. Writes data/bench-fraud.json.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Client } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { ensureDatabase, openDb } from '../lib/db/connect.ts';
 import { migrate } from '../lib/db/migrate.ts';
@@ -51,12 +51,15 @@ const flags = {
       .default('2,5,10,20,40'),
     concurrency: count().pipe(z.number().min(1).max(500)).default(32),
     worker: z.enum(['in-process', 'bun', 'node']).default('in-process'),
+    eager: z.boolean().default(false),
   },
   help: {
     seconds: 'seconds per measurement',
     rates: 'offered review rates per second, comma-separated',
     concurrency: 'workflows in flight in the closed-loop ceilings',
     worker: 'in-process (Bun, beside the load), or a process of its own under bun or node: what the runtime costs',
+    eager:
+      "eager workflow start: the client runs on the in-process worker's connection and gets the first workflow task back with the start",
   },
 };
 
@@ -91,14 +94,21 @@ await runLab('bench fraud', async ({ signal }) => {
       ),
     );
     await producer.connect();
-    client = await connectClient(c);
+    if (args.eager && args.worker !== 'in-process')
+      throw new Error('bench fraud: --eager needs the worker in this process (--worker in-process)');
     const workflowsPath = join(import.meta.dir, 'fraud-workflows.ts');
     const own = args.worker === 'in-process' ? undefined : await startBenchWorker(args.worker, iso.env, workflowsPath);
     stopWorker = own?.stop;
-    const worker = own
+    const workerConnection = own ? undefined : await connectWorker(c);
+    // eager start needs the client on the worker's own NativeConnection
+    client =
+      args.eager && workerConnection
+        ? new Client({ connection: workerConnection, namespace: c.temporal.namespace })
+        : await connectClient(c);
+    const worker = !workerConnection
       ? undefined
       : await createReviewWorker({
-          connection: await connectWorker(c),
+          connection: workerConnection,
           namespace: c.temporal.namespace,
           taskQueue: target.taskQueue,
           workflowBundle: {
@@ -137,21 +147,26 @@ await runLab('bench fraud', async ({ signal }) => {
         timestamp: new Date().toISOString(),
       });
       const hits = [{ rule: 'impossible_travel' as const, score: 0.9, reason: 'bench' }];
-      const { workflowId } = await startReview(cl, target, {
-        ...reviewInput(
-          tx,
-          {
-            transaction_id: tx.transaction_id,
-            customer_id: tx.customer_id,
-            score: 0.9,
-            hits,
-            risky: true,
-            redelivered: false,
-          },
-          policy,
-        ),
-        ...(local ? { local_activities: true } : {}),
-      });
+      const { workflowId } = await startReview(
+        cl,
+        target,
+        {
+          ...reviewInput(
+            tx,
+            {
+              transaction_id: tx.transaction_id,
+              customer_id: tx.customer_id,
+              score: 0.9,
+              hits,
+              risky: true,
+              redelivered: false,
+            },
+            policy,
+          ),
+          ...(local ? { local_activities: true } : {}),
+        },
+        { eager: args.eager },
+      );
       const v: Verdict = await cl.workflow.getHandle(workflowId).result();
       if (v.verdict !== 'decline') throw new Error(`bench: expected a decline for ${workflowId}, got ${v.verdict}`);
     };
@@ -160,6 +175,7 @@ await runLab('bench fraud', async ({ signal }) => {
         .execute('trivial', {
           taskQueue: target.taskQueue,
           workflowId: `${target.workflowPrefix}-trivial-${crypto.randomUUID()}`,
+          ...(args.eager ? { requestEagerStart: true } : {}),
         })
         .then(() => {});
 

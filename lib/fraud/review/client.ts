@@ -36,8 +36,17 @@ export async function withClient<T>(c: Config, f: (client: Client) => Promise<T>
 
 export type StartResult = { workflowId: string; started: boolean };
 
-/** Starts the review, or finds it already started (then `started` is false): never two per transaction. */
-export async function startReview(client: Client, target: ReviewTarget, input: ReviewInput): Promise<StartResult> {
+/**
+ * Starts the review, or finds it already started (then `started` is false): never two per transaction.
+ * `eager`: ask the server to hand the first workflow task back with the start, to a worker in this process
+ * (only when the client runs on that worker's NativeConnection; the bench measures it).
+ */
+export async function startReview(
+  client: Client,
+  target: ReviewTarget,
+  input: ReviewInput,
+  o: { eager?: boolean } = {},
+): Promise<StartResult> {
   const workflowId = reviewWorkflowId(target.workflowPrefix, input.transaction.transaction_id);
   try {
     await client.workflow.start(reviewTransaction, {
@@ -46,6 +55,7 @@ export async function startReview(client: Client, target: ReviewTarget, input: R
       args: [input],
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       workflowIdConflictPolicy: 'FAIL',
+      ...(o.eager ? { requestEagerStart: true } : {}),
     });
     return { workflowId, started: true };
   } catch (e) {
