@@ -29,7 +29,7 @@ import { topicSpecs } from '../lib/topics.ts';
 import { LiveTracker, backfillProgress } from './02-producer/progress.ts';
 import { describeRate, streamRate } from '../lib/generator/stream-rate.ts';
 import { buildResult, printSummary } from './02-producer/report.ts';
-import { CLIENTS, openClient } from './02-producer/clients.ts';
+import { CLIENTS, openClient } from '../lib/producer-client.ts';
 
 const c = config();
 const flags = {
@@ -72,7 +72,7 @@ await runLab('lab 02', async ({ signal }) => {
   await ensureStack({ engines: ['kafka'] });
   const kafka = createKafka('lab02-producer');
   await withAdmin(kafka, (admin) => ensureTopics(admin, topicSpecs(c)));
-  const client = await openClient(args.client, kafka, topics, c.kafka.brokers);
+  const client = await openClient(args.client, kafka, topics, { brokers: c.kafka.brokers, clientId: 'lab02-producer' });
   console.log(`lab 02: producing with ${client.describe}`);
   const gen = new TransactionGenerator({ ...c.generator });
 

@@ -30,7 +30,8 @@ import { createKafka, createProducer, ensureTopics } from '../lib/kafka.ts';
 import { runLab } from '../lib/lab.ts';
 import { serveMetrics } from '../lib/metrics.ts';
 import { waitForCaughtUp } from '../lib/lag.ts';
-import { DeliveryStats, produceLive } from '../lib/produce.ts';
+import { DeliveryStats } from '../lib/produce.ts';
+import { CLIENTS, type Client, openClient } from '../lib/producer-client.ts';
 import { PartitionCounts } from '../lib/send.ts';
 import { Lab03Result } from '../lib/results/lab03.ts';
 import { newRunId, writeResult } from '../lib/results/write.ts';
@@ -60,6 +61,7 @@ const flags = {
     batch: count().pipe(z.number().min(1).max(20_000)).default(SINK_TUNING.batchRows),
     concurrency: count().pipe(z.number().min(1).max(64)).default(SINK_TUNING.concurrency),
     seed: seedFlag(),
+    client: z.enum(CLIENTS).default('kafkajs'),
   },
   help: {
     duration: 'seconds of live stream',
@@ -70,6 +72,7 @@ const flags = {
     batch: 'messages per database transaction',
     concurrency: 'partitions each sink writes at once',
     seed: 'generator seed (default: new each run, so transaction ids are new)',
+    client: "the live stream's producer: kafkajs, or librdkafka (the C client through bun:ffi, lighter on the CPU)",
   },
 };
 
@@ -94,6 +97,7 @@ await runLab('lab 03', async ({ signal }) => {
   await ensureDatabase(c.db.url);
   const db = await openDb(c.db.url, 2);
   const producer = createProducer(kafka);
+  let liveClient: Client | undefined;
   const sinks = new SinkGroup();
   try {
     await ensureTopics(admin, topicSpecs(c));
@@ -133,6 +137,12 @@ await runLab('lab 03', async ({ signal }) => {
     // 4. input: a burst of backfilled events with bad ones mixed in, stored before the live stream starts
     // (so the live latencies are the steady state's); a progress line a second
     await producer.connect();
+    liveClient = await openClient(
+      args.client,
+      kafka,
+      { transactions: topic, labels: c.topics.labels },
+      { brokers: c.kafka.brokers, clientId: 'lab03-live' },
+    );
     const input = labInput(c.generator, { seed, events: args.events, bad: args.bad });
     const planned = streamRate({
       base: args.rate,
@@ -164,14 +174,10 @@ await runLab('lab 03', async ({ signal }) => {
 
     monitor.phase = 'live';
     const liveStart = Date.now();
-    const sent = await produceLive(
-      producer,
-      new PartitionCounts(kafka),
-      { transactions: topic, labels: c.topics.labels },
-      input.live(liveStart, args.rate),
-      live,
-      { durationMs: args.duration * 1000, signal },
-    );
+    const sent = await liveClient.live(input.live(liveStart, args.rate), live, {
+      durationMs: args.duration * 1000,
+      signal,
+    });
     const liveEnd = Date.now();
     const rate = {
       ...streamRate({ base: args.rate, peakFactor: c.generator.peakFactor, fromMs: liveStart, toMs: liveEnd }),
@@ -218,6 +224,7 @@ await runLab('lab 03', async ({ signal }) => {
     say(`${sent.length ? '' : 'no live events sent; '}wrote ${writeResult(Lab03Result, buildResult(run))}`);
   } finally {
     await sinks.stop();
+    await liveClient?.close().catch(() => {});
     await producer.disconnect().catch(() => {});
     await admin.disconnect().catch(() => {});
     await db.pool.end().catch(() => {});

@@ -27,6 +27,7 @@ export type Lab03Run = {
     sinks: number;
     batch: number;
     concurrency: number;
+    client: 'kafkajs' | 'librdkafka';
   };
   seed: number;
   db: Pick<Db, 'server' | 'dialect'>;
@@ -153,6 +154,7 @@ export function buildResult(r: Lab03Run): Lab03Result {
       sinks: r.args.sinks,
       batch_rows: r.args.batch,
       concurrency: r.args.concurrency,
+      client: r.args.client,
       seed: r.seed,
       topic: c.topics.transactions,
       dlq_topic: c.topics.dlq,

@@ -45,7 +45,10 @@ function isEmbedded(t: { host: string; port: number; user: string }): boolean {
  * - FOUND_ROWS off, so `INSERT ... ON DUPLICATE KEY UPDATE` reports 0 affected rows for a duplicate
  *   (with it on, mysql2's default, a duplicate counts as 1 and new rows could not be told apart);
  * - DATETIME read back as the stored text (`dateStrings`): every time in the tables is UTC, and no
- *   time-zone conversion may touch it; DECIMAL sums read as numbers (they are exact below 2^53).
+ *   time-zone conversion may touch it; DECIMAL sums read as numbers (they are exact below 2^53);
+ * - no stack trace captured per query (`trace: false`): mysql2 does it for every query so an error's stack
+ *   shows the caller, and at 2,000 rows/s it was 9 % of the sink's CPU (a profile of lab 03). Our errors
+ *   name the batch and what failed themselves.
  */
 export function poolOptions(t: DbTarget, connections: number, withDatabase = true): PoolOptions {
   return {
@@ -61,6 +64,7 @@ export function poolOptions(t: DbTarget, connections: number, withDatabase = tru
     timezone: 'Z',
     connectTimeout: 5_000,
     maxPreparedStatements: 64,
+    trace: false,
   };
 }
 

@@ -22,6 +22,8 @@ export const Lab03Result = RunEnvelope.extend({
     sinks: z.number().int(),
     batch_rows: z.number().int(),
     concurrency: z.number().int(),
+    /** the live stream's producer */
+    client: z.enum(['kafkajs', 'librdkafka']).default('kafkajs'),
     seed: z.number().int(),
     topic: z.string(),
     dlq_topic: z.string(),

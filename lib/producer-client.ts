@@ -1,13 +1,13 @@
-// The two clients lab 02 can produce with (`--client`): kafkajs, one send() per partition (lib/produce.ts,
-// lib/send.ts), or librdkafka through bun:ffi (lib/rdkafka/). Same records, keys, partitions, event
-// times and settings (idempotent, acks=all), and the same delivery reports in DeliveryStats.
+// The two clients a lab can produce with (`--client`, labs 02 and 03): kafkajs, one send() per partition
+// (lib/produce.ts, lib/send.ts), or librdkafka through bun:ffi (lib/rdkafka/). Same records, keys,
+// partitions, event times and settings (idempotent, acks=all), and the same delivery reports in DeliveryStats.
 import type { Kafka } from 'kafkajs';
-import type { Scheduled } from '../../lib/generator/index.ts';
-import { createProducer } from '../../lib/kafka.ts';
-import { type DeliveryStats, type LiveOptions, type Topics, produceAll, produceLive } from '../../lib/produce.ts';
-import { RdkafkaDelivery, produceAllRdkafka, produceLiveRdkafka } from '../../lib/rdkafka/produce-all.ts';
-import { RdkafkaProducer } from '../../lib/rdkafka/producer.ts';
-import { PartitionCounts } from '../../lib/send.ts';
+import type { Scheduled } from './generator/index.ts';
+import { createProducer } from './kafka.ts';
+import { type DeliveryStats, type LiveOptions, type Topics, produceAll, produceLive } from './produce.ts';
+import { RdkafkaDelivery, produceAllRdkafka, produceLiveRdkafka } from './rdkafka/produce-all.ts';
+import { RdkafkaProducer } from './rdkafka/producer.ts';
+import { PartitionCounts } from './send.ts';
 
 export const CLIENTS = ['kafkajs', 'librdkafka'] as const;
 export type ClientName = (typeof CLIENTS)[number];
@@ -25,7 +25,13 @@ export interface Client {
   close(): Promise<void>;
 }
 
-export async function openClient(name: ClientName, kafka: Kafka, topics: Topics, brokers: string[]): Promise<Client> {
+export async function openClient(
+  name: ClientName,
+  kafka: Kafka,
+  topics: Topics,
+  o: { brokers: string[]; clientId: string },
+): Promise<Client> {
+  const { brokers, clientId } = o;
   const counts = new PartitionCounts(kafka);
   if (name === 'kafkajs') {
     const producer = createProducer(kafka);
@@ -39,7 +45,7 @@ export async function openClient(name: ClientName, kafka: Kafka, topics: Topics,
   }
   const partitions = { transactions: await counts.of(topics.transactions), labels: await counts.of(topics.labels) };
   let current: RdkafkaDelivery | undefined;
-  const producer = new RdkafkaProducer({ brokers, clientId: 'lab02-producer', onReport: (r) => current?.onReport(r) });
+  const producer = new RdkafkaProducer({ brokers, clientId, onReport: (r) => current?.onReport(r) });
   const delivery = (stats: DeliveryStats) => {
     current = new RdkafkaDelivery(topics, partitions, stats);
     current.producer = producer;
