@@ -81,6 +81,15 @@ async function plainSends(producer: Producer, topic: string, stream: Iterator<Sc
   return { acked, failed, errors };
 }
 
+/** The stream, keeping every event it hands out in `into`. */
+const recording = (stream: Iterator<Scheduled>, into: Scheduled[]): Iterator<Scheduled> => ({
+  next: () => {
+    const r = stream.next();
+    into.push(r.value);
+    return r;
+  },
+});
+
 const failures = (errors: ReadonlyMap<string, number>) =>
   [...errors].map(([e, n]) => `\n    failed: ${n} records: ${e}`).join('');
 
@@ -116,24 +125,10 @@ describe('sending while a partition leader is killed (3 brokers, RF 3, min.insyn
     const gen = (seed: number) => new TransactionGenerator({ ...config().generator, seed }).stream(Date.now(), RATE);
     const stats = new DeliveryStats();
     const sent: Scheduled[] = [];
-    const stream = gen(7);
-    const recorded: Iterator<Scheduled> = {
-      next: () => {
-        const r = stream.next();
-        sent.push(r.value);
-        return r;
-      },
-    };
+    const recorded = recording(gen(7), sent);
     const rdStats = new DeliveryStats();
     const rdSent: Scheduled[] = [];
-    const rdStream = gen(9);
-    const rdRecorded: Iterator<Scheduled> = {
-      next: () => {
-        const r = rdStream.next();
-        rdSent.push(r.value);
-        return r;
-      },
-    };
+    const rdRecorded = recording(gen(9), rdSent);
     const rd = new RdkafkaDelivery(
       { transactions: topics.rdkafka, labels: topics.rdLabels },
       { transactions: PARTITIONS, labels: PARTITIONS },
