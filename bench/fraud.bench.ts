@@ -30,6 +30,7 @@ import { runtime } from '../lib/child.ts';
 import { createKafka, createProducer, ensureTopics, withAdmin } from '../lib/kafka.ts';
 import { topicSpecs } from '../lib/topics.ts';
 import { runLab } from '../lib/lab.ts';
+import { UsageError } from '../lib/errors.ts';
 import { sleep } from '../lib/wait.ts';
 import { table } from '../lib/terminal.ts';
 import { ensureStack } from '../lib/stack/index.ts';
@@ -67,6 +68,8 @@ type Sample = { ms: number; doneAt: number };
 
 await runLab('bench fraud', async ({ signal }) => {
   const args = parseFlags(flags);
+  if (args.eager && args.worker !== 'in-process')
+    throw new UsageError(`--eager needs the worker in this process (--worker in-process), not --worker ${args.worker}`);
   // a namespace of its own: topics, tables (in a database of its own), task queue, workflow ids
   const iso = isolated('bench_fraud');
   const c = iso.config;
@@ -94,8 +97,6 @@ await runLab('bench fraud', async ({ signal }) => {
       ),
     );
     await producer.connect();
-    if (args.eager && args.worker !== 'in-process')
-      throw new Error('bench fraud: --eager needs the worker in this process (--worker in-process)');
     const workflowsPath = join(import.meta.dir, 'fraud-workflows.ts');
     const own = args.worker === 'in-process' ? undefined : await startBenchWorker(args.worker, iso.env, workflowsPath);
     stopWorker = own?.stop;
