@@ -7,7 +7,13 @@ import { join } from 'node:path';
 import { PROJECT_ROOT } from '../lib/config.ts';
 
 export type WorkerRuntime = 'bun' | 'node';
-export type BenchWorker = { pid: number; runtime: string; stop(): Promise<number> };
+export type BenchWorker = {
+  pid: number;
+  runtime: string;
+  /** rejects if the worker exits before stop() was called (it crashed mid-measurement) */
+  died: Promise<never>;
+  stop(): Promise<number>;
+};
 
 const ENTRY = join(PROJECT_ROOT, 'bench/fraud-worker.ts');
 const NODE_BUNDLE = join(PROJECT_ROOT, '.cache/fraud-worker.node.mjs');
@@ -66,10 +72,21 @@ export async function startBenchWorker(
         while (!(await reader.read()).done) {}
       })().catch(() => {});
       const version = /\((\S+ \S+),/.exec(ready)?.[1] ?? runtime;
+      let stopping = false;
+      const died = proc.exited.then(async (code) => {
+        if (!stopping)
+          throw new Error(
+            `bench fraud: the ${runtime} worker exited (${code}) mid-run: ${(await stderr).trim().slice(-1500)}`,
+          );
+        return new Promise<never>(() => {});
+      });
+      died.catch(() => {}); // observed by the bench through Promise.race; never an unhandled rejection
       return {
         pid: proc.pid,
         runtime: version,
+        died,
         stop: async () => {
+          stopping = true;
           proc.kill('SIGTERM');
           const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
           const code = await proc.exited;

@@ -4,17 +4,11 @@
 // one) and activities as the in-process worker, polling the bench's task queue until SIGTERM. Under Node
 // it runs as a bundle that Bun builds for Node (bench/fraud.bench.ts), so it must not use Bun's APIs.
 // Prints one line with "ready" once it polls.
-import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
 import { config } from '../lib/config.ts';
 import { openDb } from '../lib/db/connect.ts';
-import { createActivities } from '../lib/fraud/review/activities.ts';
-import { kafkaVerdictPublisher } from '../lib/fraud/review/publisher.ts';
-import { ActivityLog } from '../lib/fraud/review/sql/activity-log.ts';
-import { SqlHistoryReader } from '../lib/fraud/review/sql/history.ts';
-import { VerdictStore } from '../lib/fraud/review/sql/verdicts.ts';
-import { connectWorker, createReviewWorker, installRuntime } from '../lib/fraud/review/worker.ts';
+import { connectWorker, installRuntime } from '../lib/fraud/review/worker.ts';
 import { createKafka, createProducer } from '../lib/kafka.ts';
-import { PartitionCounts } from '../lib/send.ts';
+import { benchWorker } from './fraud-bench-worker.ts';
 
 const workflowsPath = process.env.TXLAB_BENCH_WORKFLOWS;
 if (!workflowsPath) throw new Error('bench fraud worker: TXLAB_BENCH_WORKFLOWS (the workflows file) is not set');
@@ -24,18 +18,13 @@ const db = await openDb(c.db.url, 16);
 const kafka = createKafka('bench-fraud-worker', c);
 const producer = createProducer(kafka);
 await producer.connect();
-const { code } = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
-const worker = await createReviewWorker({
+const worker = await benchWorker({
+  c,
   connection: await connectWorker(c),
-  namespace: c.temporal.namespace,
-  taskQueue: c.fraud.taskQueue,
-  workflowBundle: { code },
-  activities: createActivities({
-    history: new SqlHistoryReader(db.pool, c.fraud.tables.history),
-    verdicts: new VerdictStore(db.pool, c.fraud.tables.verdicts),
-    publisher: kafkaVerdictPublisher(producer, new PartitionCounts(kafka), c.topics.verdicts),
-    attempts: new ActivityLog(db.pool, c.fraud.tables.activityLog),
-  }),
+  pool: db.pool,
+  kafka,
+  producer,
+  workflowsPath,
 });
 const runtime = typeof Bun === 'undefined' ? `node ${process.version}` : `bun ${Bun.version}`;
 console.log(`bench fraud worker: ready on ${c.fraud.taskQueue} (${runtime}, pid ${process.pid})`);

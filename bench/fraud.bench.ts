@@ -14,17 +14,12 @@ import { z } from 'zod';
 import { ensureDatabase, openDb } from '../lib/db/connect.ts';
 import { migrate } from '../lib/db/migrate.ts';
 import { transaction } from '../lib/fixtures/transaction.ts';
-import { createActivities } from '../lib/fraud/review/activities.ts';
 import { connectClient, startReview } from '../lib/fraud/review/client.ts';
 import { policyFrom, reviewInput } from '../lib/fraud/detect/policy.ts';
-import { kafkaVerdictPublisher } from '../lib/fraud/review/publisher.ts';
-import { PartitionCounts } from '../lib/send.ts';
 import type { Verdict } from '../lib/fraud/review/schemas.ts';
 import { ActivityLog } from '../lib/fraud/review/sql/activity-log.ts';
-import { SqlHistoryReader } from '../lib/fraud/review/sql/history.ts';
 import { VerdictStore } from '../lib/fraud/review/sql/verdicts.ts';
-import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
-import { connectWorker, createReviewWorker, installRuntime } from '../lib/fraud/review/worker.ts';
+import { connectWorker, installRuntime } from '../lib/fraud/review/worker.ts';
 import { count, parseFlags, seconds } from '../lib/flags.ts';
 import { runtime } from '../lib/child.ts';
 import { createKafka, createProducer, ensureTopics, withAdmin } from '../lib/kafka.ts';
@@ -38,6 +33,7 @@ import { percentiles } from '../lib/percentiles.ts';
 import { isolated } from '../lib/testing/isolation.ts';
 import { processCpuSeconds } from '../lib/scale/cpu.ts';
 import { startBenchWorker } from './fraud-worker-process.ts';
+import { benchWorker } from './fraud-bench-worker.ts';
 import { busyBetween, persistenceSeconds } from './persistence-time.ts';
 import { MONITORING } from '../lib/monitoring/ports.ts';
 
@@ -106,31 +102,19 @@ await runLab('bench fraud', async ({ signal }) => {
       args.eager && workerConnection
         ? new Client({ connection: workerConnection, namespace: c.temporal.namespace })
         : await connectClient(c);
-    const worker = !workerConnection
-      ? undefined
-      : await createReviewWorker({
-          connection: workerConnection,
-          namespace: c.temporal.namespace,
-          taskQueue: target.taskQueue,
-          workflowBundle: {
-            code: (await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') })).code,
-          },
-          activities: createActivities({
-            history: new SqlHistoryReader(db.pool, c.fraud.tables.history),
-            verdicts,
-            publisher: kafkaVerdictPublisher(producer, new PartitionCounts(kafka), c.topics.verdicts),
-            attempts,
-          }),
-        });
+    const worker = workerConnection
+      ? await benchWorker({ c, connection: workerConnection, pool: db.pool, kafka, producer, workflowsPath })
+      : undefined;
+    // the server's persistence time so far, from its own metrics (unreachable, e.g. an external Temporal:
+    // null, never a made-up 0)
+    const persistence = () =>
+      fetch(`http://127.0.0.1:${MONITORING.temporalMetricsPort}/metrics`)
+        .then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`))))
+        .then(persistenceSeconds)
+        .catch(() => null);
     // CPU seconds per second of each closed loop: the worker's process (in-process: this one, load included)
     // and the Temporal server's
     const workerPid = own?.pid ?? process.pid;
-    const persistence = async () =>
-      persistenceSeconds(
-        await fetch(`http://127.0.0.1:${MONITORING.temporalMetricsPort}/metrics`)
-          .then((r) => r.text())
-          .catch(() => ''),
-      );
     const cpuNow = () => ({
       worker: processCpuSeconds(workerPid),
       server: temporalPid === undefined ? undefined : processCpuSeconds(temporalPid),
@@ -203,10 +187,13 @@ await runLab('bench fraud', async ({ signal }) => {
         worker_cores: cores(cpu0.worker, cpu1.worker, secs),
         server_cores: cores(cpu0.server, cpu1.server, secs),
       };
-      const store = busyBetween(store0, await persistence(), secs);
+      const store1 = await persistence();
+      const store = store0 && store1 ? busyBetween(store0, store1, secs) : null;
       console.error(
         `  ${name}: ${samples.length} in ${secs.toFixed(1)} s; cores used: worker ${cpu.worker_cores?.toFixed(2) ?? '?'}, server ${cpu.server_cores?.toFixed(2) ?? '?'}; ` +
-          `persistence busy ${store.seconds_per_s.toFixed(2)} s/s (${store.top.map((t) => `${t.operation} ${t.seconds_per_s.toFixed(2)}`).join(', ')})`,
+          (store
+            ? `persistence busy ${store.seconds_per_s.toFixed(2)} s/s (${store.top.map((t) => `${t.operation} ${t.seconds_per_s.toFixed(2)}`).join(', ')})`
+            : 'persistence busy ? (no server metrics)'),
       );
       return {
         workflows: samples.length,
@@ -260,7 +247,8 @@ await runLab('bench fraud', async ({ signal }) => {
       const localSteps = await offeredSteps(true);
       return { trivialCeiling, reviewCeiling, localCeiling, steps, localSteps };
     };
-    const results = worker ? await worker.runUntil(measure) : await measure();
+    // the worker in its own process: a crash mid-run ends the bench with its stderr, not a hang
+    const results = worker ? await worker.runUntil(measure) : await Promise.race([measure(), own!.died]);
     const workerRuntime = own ? `${own.runtime}, a process of its own` : `${runtime()}, in this process`;
 
     const ratio = results.reviewCeiling.per_s / results.trivialCeiling.per_s;

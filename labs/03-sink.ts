@@ -141,7 +141,7 @@ await runLab('lab 03', async ({ signal }) => {
       args.client,
       kafka,
       { transactions: topic, labels: c.topics.labels },
-      { brokers: c.kafka.brokers, clientId: 'lab03-live' },
+      { brokers: c.kafka.brokers, clientId: 'lab03-live', kafkajsProducer: producer },
     );
     const input = labInput(c.generator, { seed, events: args.events, bad: args.bad });
     const planned = streamRate({

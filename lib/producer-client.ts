@@ -1,7 +1,7 @@
 // The two clients a lab can produce with (`--client`, labs 02 and 03): kafkajs, one send() per partition
 // (lib/produce.ts, lib/send.ts), or librdkafka through bun:ffi (lib/rdkafka/). Same records, keys,
 // partitions, event times and settings (idempotent, acks=all), and the same delivery reports in DeliveryStats.
-import type { Kafka } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import type { Scheduled } from './generator/index.ts';
 import { createProducer } from './kafka.ts';
 import { type DeliveryStats, type LiveOptions, type Topics, produceAll, produceLive } from './produce.ts';
@@ -25,22 +25,28 @@ export interface Client {
   close(): Promise<void>;
 }
 
+/**
+ * Opens `name`'s client for `topics`. With `kafkajs`, a connected producer the caller already has is used
+ * as is (`close()` then leaves it to its owner); otherwise a new one is connected.
+ */
 export async function openClient(
   name: ClientName,
   kafka: Kafka,
   topics: Topics,
-  o: { brokers: string[]; clientId: string },
+  o: { brokers: string[]; clientId: string; kafkajsProducer?: Producer },
 ): Promise<Client> {
   const { brokers, clientId } = o;
   const counts = new PartitionCounts(kafka);
   if (name === 'kafkajs') {
-    const producer = createProducer(kafka);
-    await producer.connect();
+    const producer = o.kafkajsProducer ?? createProducer(kafka);
+    if (!o.kafkajsProducer) await producer.connect();
     return {
       describe: 'kafkajs: one send() per partition, acks=all, idempotent',
       backfill: (events, stats, opts) => produceAll(producer, counts, topics, events, stats, opts),
       live: (stream, stats, opts) => produceLive(producer, counts, topics, stream, stats, opts),
-      close: () => producer.disconnect(),
+      close: async () => {
+        if (!o.kafkajsProducer) await producer.disconnect();
+      },
     };
   }
   const partitions = { transactions: await counts.of(topics.transactions), labels: await counts.of(topics.labels) };

@@ -36,8 +36,6 @@ const SYMBOLS = {
   rd_kafka_event_error_string: { args: [FFIType.ptr], returns: FFIType.cstring },
   rd_kafka_event_error_is_fatal: { args: [FFIType.ptr], returns: FFIType.i32 },
   rd_kafka_event_destroy: { args: [FFIType.ptr], returns: FFIType.void },
-  rd_kafka_outq_len: { args: [FFIType.ptr], returns: FFIType.i32 },
-  rd_kafka_flush: { args: [FFIType.ptr, FFIType.i32], returns: FFIType.i32 },
 } as const;
 
 export type Librdkafka = ReturnType<typeof dlopen<typeof SYMBOLS>>['symbols'];

@@ -36,8 +36,12 @@ export class RdkafkaDelivery {
     const p = this.pending.get(r.id);
     if (!p) return;
     this.pending.delete(r.id);
-    const ms = performance.now() - p.sentMs;
-    const error = r.error ? new Error(`${r.error.name}: ${r.error.message}`) : undefined;
+    this.settle(p, performance.now() - p.sentMs, r.error);
+  };
+
+  /** One record's outcome, into the stats and metrics: acked, or failed with librdkafka's reason. */
+  private settle(p: Pending, ms: number, failure?: RdkafkaError) {
+    const error = failure ? new Error(`${failure.name}: ${failure.message}`) : undefined;
     if (p.label) {
       this.stats.recordLabels(1, error);
       this.meter.labels(1, ms, error);
@@ -49,7 +53,7 @@ export class RdkafkaDelivery {
     if (error) return;
     this.stats.recordTimes([p.s.timeMs], p.sentAt, p.sentAt + ms);
     this.ackedEvents.push(p.s);
-  };
+  }
 
   /**
    * Queues one event and its label. Returns nothing when librdkafka took them at once (the common case, kept
@@ -84,21 +88,12 @@ export class RdkafkaDelivery {
       this.pending.set(r, p);
       return;
     }
+    // a record librdkafka would not queue gets its report here: failed, with the reason
     if (r.code !== ERR_QUEUE_FULL) {
-      this.refused(p, r);
+      this.settle(p, 0, r);
       return;
     }
     return this.producer.drain(this.producer.outstanding >> 1).then(() => this.one(p, topic, partition, value));
-  }
-
-  /** A record librdkafka would not queue gets its report here: failed, with the reason. */
-  private refused(p: Pending, r: RdkafkaError) {
-    const error = new Error(`${r.name}: ${r.message}`);
-    if (p.label) {
-      this.stats.recordLabels(1, error);
-      this.labelFailed.add(p.s);
-    } else this.stats.record(1, 0, error);
-    (p.label ? this.meter.labels : this.meter.transactions)(1, 0, error);
   }
 
   acked(): Scheduled[] {

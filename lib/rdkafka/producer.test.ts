@@ -92,7 +92,7 @@ describe('the librdkafka producer (bun:ffi) on the real broker', () => {
   test('a record for a partition the topic does not have is reported failed, with the reason', async () => {
     const stats = new DeliveryStats();
     const [event] = new TransactionGenerator({ ...iso.config.generator, seed: 12 }).backfill(1, 0, 1);
-    // the labels topic has PARTITIONS partitions; claim it has 64, so the partitioner may pick one past the end
+    // the transactions topic has PARTITIONS partitions; claim 64, and pick a customer the partitioner puts past the end
     const delivery = new RdkafkaDelivery(topics, { transactions: 64, labels: 64 }, stats);
     delivery.producer = new RdkafkaProducer({
       brokers: iso.config.kafka.brokers,
@@ -117,7 +117,9 @@ describe('the librdkafka producer (bun:ffi) on the real broker', () => {
     });
     const ids = [1, 2, 3].map((i) => producer.produce(topics.transactions, 0, `k${i}`, `{"n":${i}}`, Date.now()));
     const t0 = performance.now();
-    await producer.close();
+    // two closes at once: one drain, the handle freed once
+    await Promise.all([producer.close(), producer.close()]);
+    expect(() => producer.produce(topics.transactions, 0, 'k', '{}', Date.now())).toThrow('produce() after close()');
     expect({
       queued: ids.every((id) => typeof id === 'number'),
       reported: reports.map((r) => r.id).sort(),
@@ -125,6 +127,34 @@ describe('the librdkafka producer (bun:ffi) on the real broker', () => {
       outstanding: producer.outstanding,
     }).toEqual({ queued: true, reported: ids as number[], errors: ['_MSG_TIMED_OUT'], outstanding: 0 });
     expect(performance.now() - t0).toBeLessThan(10_000);
+  }, 30_000);
+
+  test('a report handler that throws: poll() throws it once the event is freed, and no report is lost', async () => {
+    const ids: number[] = [];
+    const producer = new RdkafkaProducer({
+      brokers: iso.config.kafka.brokers,
+      clientId: 'test-rdkafka-throwing-handler',
+      // no timer: this test polls itself, so the error surfaces here and not in a timer callback
+      pollEveryMs: 60_000,
+      onReport: (r) => {
+        ids.push(r.id);
+        if (ids.length === 1) throw new Error('handler bug');
+      },
+    });
+    const sent = [1, 2, 3].map((i) => producer.produce(topics.transactions, 0, `k${i}`, `{"n":${i}}`, Date.now()));
+    let error: unknown;
+    while (producer.outstanding > 0) {
+      try {
+        if (producer.poll() === 0) await Bun.sleep(5);
+      } catch (e) {
+        error = e;
+      }
+    }
+    await producer.close();
+    expect({ error: (error as Error | undefined)?.message, reported: ids.sort() }).toEqual({
+      error: 'handler bug',
+      reported: sent as number[],
+    });
   }, 30_000);
 
   test('without the library, the error says how to install it', async () => {

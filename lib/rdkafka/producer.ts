@@ -53,6 +53,7 @@ export class RdkafkaProducer {
   private nextId = 1;
   private timer: ReturnType<typeof setInterval> | undefined;
   private closed = false;
+  private closing: Promise<void> | undefined;
   /** records produced and not yet reported */
   outstanding = 0;
   /** a fatal error (e.g. the idempotent producer fenced): every later produce() fails with it */
@@ -67,15 +68,18 @@ export class RdkafkaProducer {
       'client.id': opts.clientId,
       'enable.idempotence': 'true',
       acks: 'all',
-      // how long a record may wait for others to share its request: 1 ms kept lab 03's event→row p50 at
-      // 12 ms at 2,000 events/s (5 ms, librdkafka's default, added its wait to every row); at full speed
-      // batches fill anyway (bench producer: 175,606 records/s with 1 ms)
+      // how long a record may wait for others to share its request. librdkafka's default is 5 ms; with 1 ms,
+      // lab 03 at 2,000 events/s gave event→row p50 12 / p99 52 ms against 13 / 55 ms (one run each), and at
+      // full speed batches fill anyway (bench producer: 175,606 records/s in a run with 1 ms)
       'linger.ms': '1',
       ...opts.settings,
     };
     const errstr = new Uint8Array(512);
     for (const [k, v] of Object.entries(settings)) {
-      if (lib.rd_kafka_conf_set(conf, ptr(cstr(k)), ptr(cstr(v)), ptr(errstr), errstr.length) !== CONF_OK) {
+      // held in locals until the call returns: a buffer only ptr() refers to may be collected before C reads it
+      const key = cstr(k);
+      const value = cstr(v);
+      if (lib.rd_kafka_conf_set(conf, ptr(key), ptr(value), ptr(errstr), errstr.length) !== CONF_OK) {
         lib.rd_kafka_conf_destroy(conf);
         throw new Error(`librdkafka: setting ${k}=${v} refused: ${cString(errstr)}`);
       }
@@ -105,7 +109,8 @@ export class RdkafkaProducer {
   private topic(name: string): Pointer {
     let rkt = this.topics.get(name);
     if (rkt === undefined) {
-      rkt = this.lib.rd_kafka_topic_new(this.rk, ptr(cstr(name)), null) as Pointer;
+      const cname = cstr(name);
+      rkt = this.lib.rd_kafka_topic_new(this.rk, ptr(cname), null) as Pointer;
       if (!rkt) throw new Error(`librdkafka: could not open topic ${name}`);
       this.topics.set(name, rkt);
     }
@@ -124,7 +129,7 @@ export class RdkafkaProducer {
    * try again; or a fatal error): such a record was not queued and gets no report.
    */
   produce(topic: string, partition: number, key: string, value: string, timestampMs: number): number | RdkafkaError {
-    if (this.closed) throw new Error('librdkafka producer: produce() after close()');
+    if (this.closing) throw new Error('librdkafka producer: produce() after close()');
     if (this.fatal) return this.fatal;
     const need = (value.length + key.length) * 3;
     if (need > this.scratch.length) {
@@ -154,35 +159,41 @@ export class RdkafkaProducer {
     return id;
   }
 
-  /** Serves the reports librdkafka has ready now; returns how many. */
+  /**
+   * Serves the reports librdkafka has ready now; returns how many. An exception from `onReport` is thrown after
+   * the event holding it is freed and its other reports are served.
+   */
   poll(): number {
     if (this.closed) return 0;
     let served = 0;
+    let thrown: { error: unknown } | undefined;
     for (;;) {
-      const ev = this.lib.rd_kafka_queue_poll(this.queue, 0);
+      const ev = this.lib.rd_kafka_queue_poll(this.queue, 0) as Pointer | null;
       if (!ev) break;
-      const type = this.lib.rd_kafka_event_type(ev);
-      if (type === EVENT.DR) served += this.reports(ev as Pointer);
-      else if (type === EVENT.ERROR) {
-        const code = this.lib.rd_kafka_event_error(ev);
-        if (this.lib.rd_kafka_event_error_is_fatal(ev)) {
+      try {
+        const type = this.lib.rd_kafka_event_type(ev);
+        if (type === EVENT.DR) served += this.reports(ev, (error) => (thrown ??= { error }));
+        else if (type === EVENT.ERROR && this.lib.rd_kafka_event_error_is_fatal(ev)) {
+          const code = this.lib.rd_kafka_event_error(ev);
           this.fatal = {
             code,
             name: String(this.lib.rd_kafka_err2name(code)),
             message: String(this.lib.rd_kafka_event_error_string(ev)),
           };
         }
+      } finally {
+        this.lib.rd_kafka_event_destroy(ev);
       }
-      this.lib.rd_kafka_event_destroy(ev);
     }
     if (this.outstanding === 0 && this.timer) {
       clearInterval(this.timer);
       this.timer = undefined;
     }
+    if (thrown) throw thrown.error;
     return served;
   }
 
-  private reports(ev: Pointer): number {
+  private reports(ev: Pointer, failed: (error: unknown) => void): number {
     let n = 0;
     for (;;) {
       const got = Number(this.lib.rd_kafka_event_message_array(ev, this.reportPtrsPtr, REPORTS_PER_POLL));
@@ -201,7 +212,11 @@ export class RdkafkaProducer {
             message: String(this.lib.rd_kafka_err2str(code)),
           };
         this.outstanding--;
-        this.opts.onReport(report);
+        try {
+          this.opts.onReport(report);
+        } catch (e) {
+          failed(e);
+        }
       }
       n += got;
       if (got < REPORTS_PER_POLL) return n;
@@ -215,15 +230,20 @@ export class RdkafkaProducer {
     }
   }
 
-  /** Waits for every outstanding report (records time out after librdkafka's message.timeout.ms), then frees the handle. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    await this.drain();
-    this.closed = true;
-    if (this.timer) clearInterval(this.timer);
-    for (const rkt of this.topics.values()) this.lib.rd_kafka_topic_destroy(rkt);
-    this.lib.rd_kafka_queue_destroy(this.queue);
-    this.lib.rd_kafka_destroy(this.rk);
+  /**
+   * Waits for every outstanding report (records time out after librdkafka's message.timeout.ms), then frees the
+   * handle. Called again, or while it runs, it returns the same promise.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.drain();
+      this.closed = true;
+      if (this.timer) clearInterval(this.timer);
+      for (const rkt of this.topics.values()) this.lib.rd_kafka_topic_destroy(rkt);
+      this.lib.rd_kafka_queue_destroy(this.queue);
+      this.lib.rd_kafka_destroy(this.rk);
+    })();
+    return this.closing;
   }
 }
 

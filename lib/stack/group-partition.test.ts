@@ -14,19 +14,22 @@ describe('javaStringHash', () => {
 });
 
 describe('groupPartition', () => {
-  test('is the absolute hash (sign bit masked, as Utils.abs) modulo the partition count', () => {
+  test("is Kafka's Utils.abs of the hash modulo the partition count", () => {
     expect(groupPartition('hello', 50)).toBe(99162322 % 50);
-    // Integer.MIN_VALUE masks to 0
+    // a negative hash: its absolute value (22), not the hash with its sign bit masked (26)
+    expect(javaStringHash('consumer')).toBe(-567770122);
+    expect(groupPartition('consumer', 50)).toBe(22);
+    // Integer.MIN_VALUE has no absolute value: Utils.abs makes it 0
     expect(groupPartition('polygenelubricants', 50)).toBe(0);
   });
 });
 
 describe('groupIdsCovering', () => {
-  test('gives one group id held by each partition', () => {
-    const ids = groupIdsCovering(50);
-    expect(ids).toHaveLength(50);
-    ids.forEach((id, p) => expect(groupPartition(id, 50)).toBe(p));
-    expect(new Set(ids).size).toBe(50);
+  test.each([1, 7, 50, 53, 200])('gives one group id held by each of %i partitions', (n) => {
+    const ids = groupIdsCovering(n);
+    expect(ids).toHaveLength(n);
+    ids.forEach((id, p) => expect(groupPartition(id, n)).toBe(p));
+    expect(new Set(ids).size).toBe(n);
   });
   test('refuses a partition count that is not a positive integer', () => {
     expect(() => groupIdsCovering(0)).toThrow('positive integer');

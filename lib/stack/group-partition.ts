@@ -10,9 +10,14 @@ export function javaStringHash(s: string): number {
   return h;
 }
 
+/** Kafka's Utils.abs: the absolute value, with Integer.MIN_VALUE (which has none) mapped to 0. */
+export function kafkaAbs(n: number): number {
+  return n === -2147483648 ? 0 : Math.abs(n);
+}
+
 /** The __consumer_offsets partition that holds `groupId`, of `partitions`. */
 export function groupPartition(groupId: string, partitions: number): number {
-  return (javaStringHash(groupId) & 0x7fffffff) % partitions;
+  return kafkaAbs(javaStringHash(groupId)) % partitions;
 }
 
 /** One group id per partition of __consumer_offsets, `ids[p]` held by partition p (none of them need exist). */
