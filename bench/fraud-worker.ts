@@ -3,7 +3,8 @@
 // can measure what the runtime costs: the same workflows (fraud-workflows.ts: the review and a trivial
 // one) and activities as the in-process worker, polling the bench's task queue until SIGTERM. Under Node
 // it runs as a bundle that Bun builds for Node (bench/fraud.bench.ts), so it must not use Bun's APIs.
-// Prints one line with "ready" once it polls.
+// Tells its parent it is ready once it polls (lib/child.ts).
+import { announceReady } from '../lib/child.ts';
 import { config } from '../lib/config.ts';
 import { openDb } from '../lib/db/connect.ts';
 import { connectWorker, installRuntime } from '../lib/fraud/review/worker.ts';
@@ -26,8 +27,7 @@ const worker = await benchWorker({
   producer,
   workflowsPath,
 });
-const runtime = typeof Bun === 'undefined' ? `node ${process.version}` : `bun ${Bun.version}`;
-console.log(`bench fraud worker: ready on ${c.fraud.taskQueue} (${runtime}, pid ${process.pid})`);
+await announceReady(`bench fraud worker: ready on ${c.fraud.taskQueue}`);
 await worker.run(); // until SIGTERM: the SDK's runtime shuts the worker down
 await producer.disconnect().catch(() => {});
 await db.pool.end().catch(() => {});

@@ -32,7 +32,7 @@ import { ensureStack } from '../lib/stack/index.ts';
 import { percentiles } from '../lib/percentiles.ts';
 import { isolated } from '../lib/testing/isolation.ts';
 import { processCpuSeconds } from '../lib/scale/cpu.ts';
-import { startBenchWorker } from './fraud-worker-process.ts';
+import { spawnBenchWorker } from './fraud-worker-process.ts';
 import { benchWorker } from './fraud-bench-worker.ts';
 import { busyBetween, persistenceSeconds } from './persistence-time.ts';
 import { MONITORING } from '../lib/monitoring/ports.ts';
@@ -94,8 +94,9 @@ await runLab('bench fraud', async ({ signal }) => {
     );
     await producer.connect();
     const workflowsPath = join(import.meta.dir, 'fraud-workflows.ts');
-    const own = args.worker === 'in-process' ? undefined : await startBenchWorker(args.worker, iso.env, workflowsPath);
-    stopWorker = own?.stop;
+    const own = args.worker === 'in-process' ? undefined : await spawnBenchWorker(args.worker, iso.env, workflowsPath);
+    stopWorker = own && (() => own.stop(15_000));
+    const ownRuntime = own && (await own.ready).runtime;
     const workerConnection = own ? undefined : await connectWorker(c);
     // eager start needs the client on the worker's own NativeConnection
     client =
@@ -248,8 +249,14 @@ await runLab('bench fraud', async ({ signal }) => {
       return { trivialCeiling, reviewCeiling, localCeiling, steps, localSteps };
     };
     // the worker in its own process: a crash mid-run ends the bench with its stderr, not a hang
-    const results = worker ? await worker.runUntil(measure) : await Promise.race([measure(), own!.died]);
-    const workerRuntime = own ? `${own.runtime}, a process of its own` : `${runtime()}, in this process`;
+    const died = (child: NonNullable<typeof own>) =>
+      child.exited.then((code): never => {
+        throw new Error(`bench fraud: the worker exited (${code}) mid-run:\n${child.lines().slice(-20).join('\n')}`);
+      });
+    const dead = own && died(own);
+    dead?.catch(() => {}); // it rejects on the bench's own stop too: only the race below looks at it
+    const results = worker ? await worker.runUntil(measure) : await Promise.race([measure(), dead!]);
+    const workerRuntime = own ? `${ownRuntime}, a process of its own` : `${runtime()}, in this process`;
 
     const ratio = results.reviewCeiling.per_s / results.trivialCeiling.per_s;
     const ratioLocal = results.localCeiling.per_s / results.trivialCeiling.per_s;

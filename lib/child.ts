@@ -21,6 +21,11 @@ export type ChildOptions = {
   name: string;
   /** the script, relative to the project root, e.g. `lib/sink/main.ts` */
   main: string;
+  /**
+   * the program that runs `main` (its absolute path is appended), when not this Bun: e.g. `['node']` for a
+   * script built for Node. IPC then speaks JSON, the one format Bun and Node share.
+   */
+  interpreter?: string[];
   args?: string[];
   /** added to this process's environment */
   env?: Record<string, string>;
@@ -61,9 +66,10 @@ export function spawnChild(o: ChildOptions): Child {
   let markReady: (m: ReadyMessage) => void = () => {};
   const readyMessage = new Promise<ReadyMessage>((r) => (markReady = r));
   const proc: Subprocess<'ignore', 'pipe', 'pipe'> = Bun.spawn(
-    [process.execPath, resolve(PROJECT_ROOT, o.main), ...(o.args ?? [])],
+    [...(o.interpreter ?? [process.execPath]), resolve(PROJECT_ROOT, o.main), ...(o.args ?? [])],
     {
       cwd: PROJECT_ROOT,
+      ...(o.interpreter ? { serialization: 'json' as const } : {}),
       env: { ...process.env, ...o.env },
       stdin: 'ignore',
       stdout: 'pipe',
