@@ -144,12 +144,12 @@ await runLab('bench producer', async ({ signal }) => {
     console.log(`txlab: librdkafka ${RdkafkaProducer.version()} through bun:ffi, idempotent, one report per record`);
     const rdStats = new DeliveryStats();
     const rdTopics = { transactions: topics.rdkafka, labels: topics.rdLabels };
-    const delivery = new RdkafkaDelivery(rdTopics, { transactions: args.partitions, labels: args.partitions }, rdStats);
-    delivery.producer = new RdkafkaProducer({
-      brokers: c.kafka.brokers,
-      clientId: 'bench-producer-rdkafka',
-      onReport: delivery.onReport,
-    });
+    const delivery = new RdkafkaDelivery(
+      rdTopics,
+      { transactions: args.partitions, labels: args.partitions },
+      rdStats,
+      { brokers: c.kafka.brokers, clientId: 'bench-producer-rdkafka' },
+    );
     const t1 = performance.now();
     await produceAllRdkafka(delivery, events, { signal });
     const rdkafka = measured(rdStats, (performance.now() - t1) / 1000, avgBytes);

@@ -50,12 +50,14 @@ export async function openClient(
     };
   }
   const partitions = { transactions: await counts.of(topics.transactions), labels: await counts.of(topics.labels) };
-  let current: RdkafkaDelivery | undefined;
-  const producer = new RdkafkaProducer({ brokers, clientId, onReport: (r) => current?.onReport(r) });
-  const delivery = (stats: DeliveryStats) => {
-    current = new RdkafkaDelivery(topics, partitions, stats);
-    current.producer = producer;
-    return current;
+  // a producer per phase: each phase's reports go to its own stats, and it is closed (flushed) when its phase ends
+  const delivery = (stats: DeliveryStats) => new RdkafkaDelivery(topics, partitions, stats, { brokers, clientId });
+  const closing = async <T>(d: RdkafkaDelivery, run: Promise<T>): Promise<T> => {
+    try {
+      return await run;
+    } finally {
+      await d.producer.close();
+    }
   };
   return {
     describe: `librdkafka ${RdkafkaProducer.version()} through bun:ffi: a report per record, acks=all, idempotent`,
@@ -63,13 +65,16 @@ export async function openClient(
       const d = delivery(stats);
       const progress = opts.onProgress && setInterval(opts.onProgress, 250);
       try {
-        return await produceAllRdkafka(d, events, opts);
+        return await closing(d, produceAllRdkafka(d, events, opts));
       } finally {
         if (progress) clearInterval(progress);
         opts.onProgress?.();
       }
     },
-    live: (stream, stats, opts) => produceLiveRdkafka(delivery(stats), stream, stats, opts),
-    close: () => producer.close(),
+    live: (stream, stats, opts) => {
+      const d = delivery(stats);
+      return closing(d, produceLiveRdkafka(d, stream, opts));
+    },
+    close: async () => {},
   };
 }

@@ -14,7 +14,6 @@ import { type Scheduled, TransactionGenerator } from './generator/index.ts';
 import { createKafka, createProducer, withAdmin } from './kafka.ts';
 import { DeliveryStats, produceLive } from './produce.ts';
 import { RdkafkaDelivery, produceLiveRdkafka } from './rdkafka/produce-all.ts';
-import { RdkafkaProducer } from './rdkafka/producer.ts';
 import { PartitionCounts } from './send.ts';
 import { type KafkaCluster, startCluster } from './stack/cluster.ts';
 import { isAlive } from './stack/pids.ts';
@@ -133,8 +132,8 @@ describe('sending while a partition leader is killed (3 brokers, RF 3, min.insyn
       { transactions: topics.rdkafka, labels: topics.rdLabels },
       { transactions: PARTITIONS, labels: PARTITIONS },
       rdStats,
+      { brokers: c.brokers(), clientId: 'test-failover-rd' },
     );
-    rd.producer = new RdkafkaProducer({ brokers: c.brokers(), clientId: 'test-failover-rd', onReport: rd.onReport });
     const ours = createProducer(kafka);
     const plain = createProducer(kafka);
     await Promise.all([ours.connect(), plain.connect()]);
@@ -151,7 +150,7 @@ describe('sending while a partition leader is killed (3 brokers, RF 3, min.insyn
         maxBatch: MAX_BATCH,
       }),
       plainSends(plain, topics.plain, gen(8), DURATION_MS),
-      produceLiveRdkafka(rd, rdRecorded, rdStats, { durationMs: DURATION_MS }),
+      produceLiveRdkafka(rd, rdRecorded, { durationMs: DURATION_MS }),
       kill,
     ]);
     await rd.producer.close();

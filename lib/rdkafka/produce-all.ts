@@ -7,37 +7,45 @@ import type { DeliveryStats, LiveOptions, Topics } from '../produce.ts';
 import { sendRecorder } from '../produce-metrics.ts';
 import { partitionFor } from '../partitioner.ts';
 import { sleep } from '../wait.ts';
-import { ERR_QUEUE_FULL, type RdkafkaError, type RdkafkaProducer, type Report } from './producer.ts';
+import {
+  ERR_QUEUE_FULL,
+  type RdkafkaError,
+  RdkafkaProducer,
+  type RdkafkaProducerOptions,
+  type Report,
+} from './producer.ts';
 
 /** `sentMs` for latency (performance.now()), `sentAt` for the arrival times (epoch ms). */
 type Pending = { s: Scheduled; sentMs: number; sentAt: number; label: boolean };
 
 /**
- * Routes a producer's reports into DeliveryStats: make one, pass its `onReport` to the producer, then
- * produce through `send`. `acked()` is every acknowledged event in time order, its label dropped if the
- * label failed (as the topics then hold it).
+ * A librdkafka producer whose reports go into DeliveryStats: produce through `send`, then `producer.close()`.
+ * `acked()` is every acknowledged event in time order, its label dropped if the label failed (as the topics
+ * then hold it).
  */
 export class RdkafkaDelivery {
   private readonly pending = new Map<number, Pending>();
   private readonly ackedEvents: Scheduled[] = [];
   private readonly labelFailed = new Set<Scheduled>();
-  producer!: RdkafkaProducer;
+  readonly producer: RdkafkaProducer;
   private readonly meter: { transactions: ReturnType<typeof sendRecorder>; labels: ReturnType<typeof sendRecorder> };
 
   constructor(
     private readonly topics: Topics,
     private readonly partitions: { transactions: number; labels: number },
-    private readonly stats: DeliveryStats,
+    readonly stats: DeliveryStats,
+    producer: Omit<RdkafkaProducerOptions, 'onReport'>,
   ) {
     this.meter = { transactions: sendRecorder(topics.transactions), labels: sendRecorder(topics.labels) };
+    this.producer = new RdkafkaProducer({ ...producer, onReport: (r) => this.onReport(r) });
   }
 
-  readonly onReport = (r: Report) => {
+  private onReport(r: Report) {
     const p = this.pending.get(r.id);
     if (!p) return;
     this.pending.delete(r.id);
     this.settle(p, performance.now() - p.sentMs, r.error);
-  };
+  }
 
   /** One record's outcome, into the stats and metrics: acked, or failed with librdkafka's reason. */
   private settle(p: Pending, ms: number, failure?: RdkafkaError) {
@@ -132,9 +140,9 @@ export async function produceAllRdkafka(
 export async function produceLiveRdkafka(
   delivery: RdkafkaDelivery,
   stream: Iterator<Scheduled>,
-  stats: DeliveryStats,
   opts: LiveOptions,
 ): Promise<Scheduled[]> {
+  const { stats } = delivery;
   const started = Date.now();
   let lastTick = started;
   const maxEvents = opts.maxEvents ?? Number.POSITIVE_INFINITY;

@@ -36,11 +36,9 @@ describe('the librdkafka producer (bun:ffi) on the real broker', () => {
       Date.now(),
     );
     const stats = new DeliveryStats();
-    const delivery = new RdkafkaDelivery(topics, { transactions: PARTITIONS, labels: PARTITIONS }, stats);
-    delivery.producer = new RdkafkaProducer({
+    const delivery = new RdkafkaDelivery(topics, { transactions: PARTITIONS, labels: PARTITIONS }, stats, {
       brokers: iso.config.kafka.brokers,
       clientId: 'test-rdkafka',
-      onReport: delivery.onReport,
     });
     // a small cap, so the producer waits for reports many times on the way
     const acked = await produceAllRdkafka(delivery, events, { maxOutstanding: 500 });
@@ -93,11 +91,9 @@ describe('the librdkafka producer (bun:ffi) on the real broker', () => {
     const stats = new DeliveryStats();
     const [event] = new TransactionGenerator({ ...iso.config.generator, seed: 12 }).backfill(1, 0, 1);
     // the transactions topic has PARTITIONS partitions; claim 64, and pick a customer the partitioner puts past the end
-    const delivery = new RdkafkaDelivery(topics, { transactions: 64, labels: 64 }, stats);
-    delivery.producer = new RdkafkaProducer({
+    const delivery = new RdkafkaDelivery(topics, { transactions: 64, labels: 64 }, stats, {
       brokers: iso.config.kafka.brokers,
       clientId: 'test-rdkafka-bad-partition',
-      onReport: delivery.onReport,
       settings: { 'message.timeout.ms': '5000' },
     });
     const customer = Array.from({ length: 200 }, (_, i) => `cust_${i}`).find((c) => partitionFor(c, 64) >= PARTITIONS)!;
