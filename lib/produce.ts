@@ -220,9 +220,36 @@ export async function produceLive(
   stats: DeliveryStats,
   opts: LiveOptions,
 ): Promise<Scheduled[]> {
-  const started = Date.now();
   const delivered: Scheduled[] = [];
   const inflight = new Set<Promise<void>>();
+  const started = await paceLive(
+    stream,
+    opts,
+    () => stats.sent,
+    async (batch) => {
+      track({ producer, counts, topics }, batch, stats, delivered, inflight);
+      if (inflight.size >= (opts.maxInFlight ?? 8)) await Promise.race(inflight);
+    },
+  );
+  await Promise.all(inflight);
+  opts.onTick?.(Date.now() - started);
+  return delivered.sort(byTime);
+}
+
+/**
+ * The real-time pacing of a live stream, for any producer: hands `send` the events that are due (in order,
+ * up to `maxBatch` at a time) and sleeps until the next one is due, calling `idle` first; stops at
+ * `durationMs`, once `sent()` reaches `maxEvents`, on abort, or at the stream's end. Calls `onTick` about
+ * once a second. Returns when it started (epoch ms); the caller flushes and makes the last tick.
+ */
+export async function paceLive(
+  stream: Iterator<Scheduled>,
+  opts: LiveOptions,
+  sent: () => number,
+  send: (due: Scheduled[]) => Promise<void>,
+  idle?: () => void,
+): Promise<number> {
+  const started = Date.now();
   const pull = () => {
     const r = stream.next();
     return r.done ? undefined : (r.value as Scheduled);
@@ -230,7 +257,7 @@ export async function produceLive(
   let next = pull();
   let lastTick = started;
   const maxEvents = opts.maxEvents ?? Number.POSITIVE_INFINITY;
-  while (next !== undefined && !opts.signal?.aborted && stats.sent < maxEvents) {
+  while (next !== undefined && !opts.signal?.aborted && sent() < maxEvents) {
     const now = Date.now();
     if (now - started >= opts.durationMs) break;
     if (now - lastTick >= 1000) {
@@ -238,23 +265,16 @@ export async function produceLive(
       opts.onTick?.(now - started);
     }
     const batch: Scheduled[] = [];
-    while (
-      next &&
-      next.timeMs <= now &&
-      batch.length < (opts.maxBatch ?? 2000) &&
-      stats.sent + batch.length < maxEvents
-    ) {
+    while (next && next.timeMs <= now && batch.length < (opts.maxBatch ?? 2000) && sent() + batch.length < maxEvents) {
       batch.push(next);
       next = pull();
     }
     if (batch.length === 0) {
+      idle?.();
       await sleep(Math.min(50, Math.max(1, (next?.timeMs ?? now) - now)), opts.signal);
       continue;
     }
-    track({ producer, counts, topics }, batch, stats, delivered, inflight);
-    if (inflight.size >= (opts.maxInFlight ?? 8)) await Promise.race(inflight);
+    await send(batch);
   }
-  await Promise.all(inflight);
-  opts.onTick?.(Date.now() - started);
-  return delivered.sort(byTime);
+  return started;
 }

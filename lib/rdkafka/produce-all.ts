@@ -3,10 +3,9 @@
 // Kafka's partitioner; its fraud label, if any, to the labels topic), the same delivery reports in
 // DeliveryStats and the process's metrics, but every record reported on its own.
 import type { Scheduled } from '../generator/index.ts';
-import type { DeliveryStats, LiveOptions, Topics } from '../produce.ts';
+import { type DeliveryStats, type LiveOptions, type Topics, paceLive } from '../produce.ts';
 import { sendRecorder } from '../produce-metrics.ts';
 import { partitionFor } from '../partitioner.ts';
-import { sleep } from '../wait.ts';
 import {
   ERR_QUEUE_FULL,
   type RdkafkaError,
@@ -132,38 +131,27 @@ export async function produceAllRdkafka(
 }
 
 /**
- * Replays an event-time stream in real time, as lib/produce.ts's produceLive does: each event is queued when
- * the wall clock reaches its scheduled time (librdkafka batches them per partition, `linger.ms` at most),
- * until `durationMs`, `maxEvents`, abort, or the stream's end; then waits for every report. Returns the
- * events Kafka acknowledged, in time order.
+ * Replays an event-time stream in real time with lib/produce.ts's pacing (paceLive): each event is queued
+ * when the wall clock reaches its scheduled time (librdkafka batches them per partition, `linger.ms` at
+ * most); then waits for every report. Returns the events Kafka acknowledged, in time order.
  */
 export async function produceLiveRdkafka(
   delivery: RdkafkaDelivery,
   stream: Iterator<Scheduled>,
   opts: LiveOptions,
 ): Promise<Scheduled[]> {
-  const { stats } = delivery;
-  const started = Date.now();
-  let lastTick = started;
-  const maxEvents = opts.maxEvents ?? Number.POSITIVE_INFINITY;
-  let r = stream.next();
-  while (!r.done && !opts.signal?.aborted && stats.sent < maxEvents) {
-    const now = Date.now();
-    if (now - started >= opts.durationMs) break;
-    if (now - lastTick >= 1000) {
-      lastTick = now;
-      opts.onTick?.(now - started);
-    }
-    const next = r.value as Scheduled;
-    if (next.timeMs > now) {
-      delivery.producer.poll();
-      await sleep(Math.min(50, Math.max(1, next.timeMs - now)), opts.signal);
-      continue;
-    }
-    const queued = delivery.send(next);
-    if (queued) await queued;
-    r = stream.next();
-  }
+  const started = await paceLive(
+    stream,
+    opts,
+    () => delivery.stats.sent,
+    async (due) => {
+      for (const s of due) {
+        const queued = delivery.send(s);
+        if (queued) await queued;
+      }
+    },
+    () => delivery.producer.poll(),
+  );
   await delivery.producer.drain();
   opts.onTick?.(Date.now() - started);
   return delivery.acked();
