@@ -13,9 +13,8 @@ import { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { ensureDatabase, openDb } from '../lib/db/connect.ts';
 import { migrate } from '../lib/db/migrate.ts';
-import { transaction } from '../lib/fixtures/transaction.ts';
+import { flaggedReview } from '../lib/fixtures/review.ts';
 import { connectClient, startReview } from '../lib/fraud/review/client.ts';
-import { policyFrom, reviewInput } from '../lib/fraud/detect/policy.ts';
 import type { Verdict } from '../lib/fraud/review/schemas.ts';
 import { ActivityLog } from '../lib/fraud/review/sql/activity-log.ts';
 import { VerdictStore } from '../lib/fraud/review/sql/verdicts.ts';
@@ -123,34 +122,14 @@ await runLab('bench fraud', async ({ signal }) => {
     const cores = (a: number | undefined, b: number | undefined, secs: number) =>
       a === undefined || b === undefined ? null : (b - a) / secs;
     const cl = client;
-    const policy = policyFrom();
     // decided by the rules (impossible travel at 0.9: decline): history query, upsert, publish; `local`:
     // the three as local activities
     const review = async (local: boolean) => {
-      const tx = transaction({
-        transaction_id: crypto.randomUUID(),
-        customer_id: 'cust_1',
-        timestamp: new Date().toISOString(),
-      });
-      const hits = [{ rule: 'impossible_travel' as const, score: 0.9, reason: 'bench' }];
+      const input = flaggedReview([{ rule: 'impossible_travel', score: 0.9, reason: 'bench' }], { customer: 'cust_1' });
       const { workflowId } = await startReview(
         cl,
         target,
-        {
-          ...reviewInput(
-            tx,
-            {
-              transaction_id: tx.transaction_id,
-              customer_id: tx.customer_id,
-              score: 0.9,
-              hits,
-              risky: true,
-              redelivered: false,
-            },
-            policy,
-          ),
-          ...(local ? { local_activities: true } : {}),
-        },
+        { ...input, ...(local ? { local_activities: true } : {}) },
         { eager: args.eager },
       );
       const v: Verdict = await cl.workflow.getHandle(workflowId).result();

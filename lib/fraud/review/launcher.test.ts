@@ -2,9 +2,8 @@ import { describe, expect, test } from 'bun:test';
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { loadConfig } from '../../config.ts';
-import { transaction } from '../../fixtures/transaction.ts';
+import { flaggedReview } from '../../fixtures/review.ts';
 import { ReviewLauncher } from './launcher.ts';
-import { policyFrom, reviewInput } from '../detect/policy.ts';
 
 /** A stand-in for the Temporal client: starts succeed (or find the id taken), results resolve when the test says so. */
 function fakeClient() {
@@ -25,22 +24,7 @@ function fakeClient() {
   return { client, started, finish: (id: string) => finish.get(id)!() };
 }
 
-const input = () => {
-  const tx = transaction({ transaction_id: crypto.randomUUID() });
-  const hits = [{ rule: 'velocity' as const, score: 0.9, reason: 'test' }];
-  return reviewInput(
-    tx,
-    {
-      transaction_id: tx.transaction_id,
-      customer_id: tx.customer_id,
-      score: 0.9,
-      hits,
-      risky: true,
-      redelivered: false,
-    },
-    policyFrom(),
-  );
-};
+const input = () => flaggedReview([{ rule: 'velocity', score: 0.9, reason: 'test' }]);
 
 const target = (o: { maxInFlight: number; slotTimeoutMs?: number }) => ({
   taskQueue: 'q',

@@ -15,7 +15,6 @@ import { type ActivityDeps, createActivities } from './activities.ts';
 import { type ReviewTarget, connectClient } from './client.ts';
 import { kafkaVerdictPublisher } from './publisher.ts';
 import type { RuleHit } from '../detect/rules/types.ts';
-import { policyFrom, reviewInput } from '../detect/policy.ts';
 import type { Policy, ReviewInput, Verdict } from './schemas.ts';
 import { ActivityLog } from './sql/activity-log.ts';
 import { SqlHistoryReader } from './sql/history.ts';
@@ -23,6 +22,7 @@ import type { Pool } from 'mysql2/promise';
 import { VerdictStore } from './sql/verdicts.ts';
 import { connectWorker, createReviewWorker, installRuntime, reviewWorkflowBundle } from './worker.ts';
 import { transaction } from '../../fixtures/transaction.ts';
+import { flaggedReview } from '../../fixtures/review.ts';
 import { type Child, spawnChild } from '../../child.ts';
 
 export type FraudTestEnv = {
@@ -133,22 +133,11 @@ export async function startTestWorker(t: FraudTestEnv, deps: Partial<ActivityDep
 
 /** A review of a fresh transaction for `customer` that the rules flagged with `hits`. */
 export function flagged(
-  t: FraudTestEnv,
+  _t: FraudTestEnv,
   hits: RuleHit[],
   o: { customer?: string; amount?: number; policy?: Partial<Policy> } = {},
 ): ReviewInput {
-  const tx = transaction({
-    transaction_id: crypto.randomUUID(),
-    customer_id: o.customer ?? 'cust_42',
-    amount: o.amount ?? 150_000,
-    timestamp: new Date().toISOString(),
-  });
-  const score = 1 - hits.reduce((p, h) => p * (1 - h.score), 1);
-  return reviewInput(
-    tx,
-    { transaction_id: tx.transaction_id, customer_id: tx.customer_id, score, hits, risky: true, redelivered: false },
-    policyFrom(undefined, o.policy),
-  );
+  return flaggedReview(hits, { ...o, customer: o.customer ?? 'cust_42' });
 }
 
 export const hit = (rule: RuleHit['rule'], score: number): RuleHit => ({ rule, score, reason: `${rule} (test)` });
