@@ -14,8 +14,8 @@ import {
   type Report,
 } from './producer.ts';
 
-/** `sentMs` for latency (performance.now()), `sentAt` for the arrival times (epoch ms). */
-type Pending = { s: Scheduled; sentMs: number; sentAt: number; label: boolean };
+/** `sentMs`: when it was queued, on performance.now()'s clock (its epoch time is timeOrigin + sentMs). */
+type Pending = { s: Scheduled; sentMs: number; label: boolean };
 
 /**
  * A librdkafka producer whose reports go into DeliveryStats: produce through `send`, then `producer.close()`.
@@ -58,7 +58,8 @@ export class RdkafkaDelivery {
     this.stats.record(1, ms, error);
     this.meter.transactions(1, ms, error);
     if (error) return;
-    this.stats.recordTimes([p.s.timeMs], p.sentAt, p.sentAt + ms);
+    const sentAt = performance.timeOrigin + p.sentMs;
+    this.stats.recordTimes([p.s.timeMs], sentAt, sentAt + ms);
     this.ackedEvents.push(p.s);
   }
 
@@ -72,7 +73,7 @@ export class RdkafkaDelivery {
     const key = s.event.customer_id;
     const partition = partitionFor(key, this.partitions.transactions);
     const event = this.one(
-      { s, sentMs: performance.now(), sentAt: Date.now(), label: false },
+      { s, sentMs: performance.now(), label: false },
       this.topics.transactions,
       partition,
       JSON.stringify(s.event),
@@ -81,7 +82,7 @@ export class RdkafkaDelivery {
     const same = this.partitions.labels === this.partitions.transactions;
     const label = () =>
       this.one(
-        { s, sentMs: performance.now(), sentAt: Date.now(), label: true },
+        { s, sentMs: performance.now(), label: true },
         this.topics.labels,
         same ? partition : partitionFor(key, this.partitions.labels),
         JSON.stringify(s.label),

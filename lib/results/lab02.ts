@@ -42,8 +42,11 @@ export const Lab02Result = RunEnvelope.extend({
       mean_scheduled_gap_s: z.number(),
       /** mean gap between the moments the requests carrying consecutive acked live events were sent */
       mean_send_gap_s: z.number(),
-      /** produce requests (one partition's send()) that carried the acked live events */
-      requests: z.number().int(),
+      /**
+       * produce requests (one partition's send()) that carried the acked live events; null with librdkafka,
+       * which forms its requests itself, out of the lab's sight
+       */
+      requests: z.number().int().nullable(),
       /** per acked live event, how long after its scheduled time its request was sent, ms */
       send_delay_ms: Percentiles,
     }),
