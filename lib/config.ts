@@ -3,14 +3,16 @@
 // one prefix that namespaces every name the pipeline creates. Thresholds and tuning knobs live in code
 // beside what they tune (lib/fraud/detect/thresholds.ts, lib/sink/sink.ts), overridable by lab flags and
 // recorded in each lab's results. A bad value fails at start, listing every problem by variable name.
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
 
 export { ConfigError };
 
-// import.meta.dir is Bun's; Node (20.11+) names it dirname: the fraud bench runs a worker bundle under Node
-export const PROJECT_ROOT = resolve(import.meta.dir ?? import.meta.dirname, '..');
+// from this module's folder, which works under Node too (the fraud bench runs a worker bundle there, and
+// Node before 20.11 has neither Bun's import.meta.dir nor import.meta.dirname)
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Embedded-stack defaults. An endpoint left at its default is started and stopped by `bun run stack`. */
 export const EMBEDDED = {
