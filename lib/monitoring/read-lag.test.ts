@@ -25,6 +25,21 @@ describe('reading every group’s lag', () => {
     try {
       await other.createTopics({ topics: [{ topic: kept, numPartitions: 2 }], waitForLeaders: true });
       await withProducer(kafka, (p) => p.send({ topic: kept, messages: [{ value: 'a' }, { value: 'b' }] }));
+      // deleteTopics returns once the controller has it; the broker's metadata may list the topic a
+      // moment longer, and a read in that moment still succeeds on the shared admin
+      const deletionSeen = async () => {
+        const probe = kafka.admin();
+        await probe.connect();
+        try {
+          const until = Date.now() + 20_000;
+          while ((await probe.listTopics()).includes(gone)) {
+            if (Date.now() > until) throw new Error(`${gone} still listed 20 s after its deletion`);
+            await Bun.sleep(50);
+          }
+        } finally {
+          await probe.disconnect();
+        }
+      };
       const reading = async (freshAdmin?: () => Admin) => {
         await other.createTopics({ topics: [{ topic: gone, numPartitions: 1 }], waitForLeaders: true });
         let deleted = false;
@@ -37,6 +52,7 @@ describe('reading every group’s lag', () => {
             if (topic === gone && !deleted) {
               deleted = true;
               await other.deleteTopics({ topics: [gone] });
+              await deletionSeen();
             }
             return ends;
           },
