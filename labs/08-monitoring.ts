@@ -137,8 +137,9 @@ await runLab('lab 08', async ({ signal }) => {
         () => true,
         (e) => (console.error(`lab 08: ${(e as Error).message}`), false),
       );
-      say('waiting for Prometheus to read lag 0 and the alert to resolve');
-      settled = await settle(PROMETHEUS, queries, topic, signal);
+      const drainedAt = Date.now();
+      say('waiting for Prometheus to read lag 0 (on a lag reading made after the drain) and the alert to resolve');
+      settled = await settle(PROMETHEUS, queries, topic, drainedAt, signal);
     }
     stopProgress();
     await sink.stop();

@@ -1,6 +1,7 @@
-// Lab 08 after the stream: waiting until Prometheus reads the group's lag as 0 and the alert as
-// resolved, then reading back over the whole run what the pipeline dashboard showed (query_range at
-// the panels' step), on the lab's clock.
+// Lab 08 after the stream: waiting until Prometheus reads the group's lag as 0 (on a reading made after
+// the drain) and the alert as resolved, then reading back over the whole run what the pipeline
+// dashboard showed (query_range at the panels' step), on the lab's clock.
+import { READING_STARTED } from '../../lib/monitoring/lag-exporter.ts';
 import { sleep, waitFor } from '../../lib/wait.ts';
 import { type panelQueries, STEP_S } from './panels.ts';
 import { instantQuery, rangeQuery } from './prometheus.ts';
@@ -11,18 +12,25 @@ type Queries = ReturnType<typeof panelQueries>;
 /** after the stream: the sink caught up, Prometheus reading lag 0 and the alert inactive */
 const SETTLE_MS = 120_000;
 
-/** True once Prometheus shows the topic's lag at 0 and no alert; reports and returns false after SETTLE_MS. */
+/**
+ * True once Prometheus shows the topic's lag at 0, on a lag reading begun at or after `sinceMs` (the
+ * moment Kafka said the group caught up), and no alert; reports and returns false after SETTLE_MS. A
+ * reading from before that moment can say 0 by chance while the stream still ran, and the one after
+ * it then shows the records that were in flight.
+ */
 export async function settle(
   prometheus: string,
   queries: Queries,
   topic: string,
+  sinceMs: number,
   signal: AbortSignal,
 ): Promise<boolean> {
+  const freshLag = `(${queries.lag}) and on() (${READING_STARTED} >= ${sinceMs / 1000})`;
   const settled = await waitFor(
     async () => {
       const [alert, lag] = await Promise.all([
         instantQuery(prometheus, queries.alert),
-        instantQuery(prometheus, queries.lag),
+        instantQuery(prometheus, freshLag),
       ]);
       const mine = lag.filter((s) => s.labels.topic === topic);
       return alert.length === 0 && mine.length > 0 && mine.every((s) => s.points[0]?.[1] === 0);

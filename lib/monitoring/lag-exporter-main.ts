@@ -5,7 +5,7 @@ import { Counter, Gauge } from 'prom-client';
 import { config } from '../config.ts';
 import { createKafka } from '../kafka.ts';
 import { sleep } from '../wait.ts';
-import { type LagSnapshot, lagRegistry, readLag } from './lag-exporter.ts';
+import { type LagSnapshot, lagRegistry, READING_STARTED, readLag } from './lag-exporter.ts';
 import { MONITORING } from './ports.ts';
 
 const POLL_MS = 5_000;
@@ -25,6 +25,12 @@ const errors = new Counter({
 const pollSeconds = new Gauge({
   name: 'txlab_lag_exporter_poll_duration_seconds',
   help: 'How long the last poll took',
+  registers: [registry],
+});
+
+const readingStarted = new Gauge({
+  name: READING_STARTED,
+  help: 'When the reading served began (Unix seconds): offsets committed before it are in it',
   registers: [registry],
 });
 
@@ -48,15 +54,18 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => stop.abo
 const kafka = createKafka('txlab-lag-exporter', config(), { retry: { retries: 2, initialRetryTime: 200 } });
 while (!stop.signal.aborted) {
   const t0 = performance.now();
+  const startedS = Date.now() / 1000;
   const admin = kafka.admin();
   try {
     await admin.connect();
     latest = await readLag(admin, () => kafka.admin());
+    readingStarted.set(startedS);
     up.set(1);
   } catch (e) {
     up.set(0);
     errors.inc();
     latest = undefined; // stale offsets would read as a lag that stands still
+    readingStarted.reset();
     console.error(`lag exporter: polling Kafka failed (retrying in ${POLL_MS / 1000} s): ${(e as Error).message}`);
   } finally {
     await admin.disconnect().catch(() => {});

@@ -13,6 +13,13 @@ export type LagSnapshot = { brokers: number; topics: TopicOffsets[]; groups: Gro
 
 const CONCURRENCY = 8;
 
+/**
+ * When the reading the exporter serves began, in Unix seconds: every offset committed before that moment
+ * is in it. A scrape can carry a reading up to one poll old, so "lag 0" means "caught up" only on a
+ * reading that began after the moment one waits for.
+ */
+export const READING_STARTED = 'txlab_lag_exporter_reading_started_timestamp_seconds';
+
 /** Runs `f` over `items`, at most CONCURRENCY at a time, keeping the results that did not throw. */
 async function settledMap<T, R>(items: readonly T[], f: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = [];

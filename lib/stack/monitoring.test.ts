@@ -9,6 +9,7 @@ import { groupLag, totalLag } from '../lag.ts';
 import { createKafka, ensureTopics, withAdmin, withProducer } from '../kafka.ts';
 import { targetsDir } from '../metrics.ts';
 import { MONITORING } from '../monitoring/ports.ts';
+import { READING_STARTED } from '../monitoring/lag-exporter.ts';
 import { useEngines } from '../testing/engines.ts';
 import { isolated } from '../testing/isolation.ts';
 import { waitUntil } from '../wait.ts';
@@ -122,15 +123,18 @@ describe('the embedded Prometheus', () => {
         },
       });
       await committed.promise;
+      const committedAt = Date.now();
       await consumer.disconnect();
       const truth = await withAdmin(kafka, (admin) => groupLag(admin, group, topic));
       expect(totalLag(truth)).toBe(N - CONSUMED);
 
-      // 3. Prometheus has it from the lag exporter
+      // 3. Prometheus has it from the lag exporter, on a reading begun after the commit
       const lag = await waitUntil(
-        `kafka_consumergroup_lag for ${group}`,
+        `kafka_consumergroup_lag for ${group}, read after its commit`,
         async () => {
-          const r = await query(`kafka_consumergroup_lag{consumergroup="${group}"}`);
+          const r = await query(
+            `kafka_consumergroup_lag{consumergroup="${group}"} and on() (${READING_STARTED} >= ${committedAt / 1000})`,
+          );
           return r.length === 2 && r;
         },
         { timeoutMs: SCRAPES_MS, intervalMs: 500 },
