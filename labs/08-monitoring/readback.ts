@@ -39,6 +39,11 @@ export async function settle(
   );
   if (!settled.ok) {
     console.error(`lab 08: the alert did not resolve, or the lag did not read 0: ${settled.reason}`);
+    const started = await instantQuery(prometheus, READING_STARTED).catch(() => []);
+    if (started.length === 0)
+      console.error(
+        `lab 08: Prometheus has no ${READING_STARTED}: a lag exporter started from an older txlab serves no such time; restart it (bun run stack down lag-exporter, then run the lab again)`,
+      );
     return false;
   }
   await sleep(STEP_S * 1000 + 1000, signal); // one step past the last active point
