@@ -27,7 +27,7 @@ import { runLab } from '../lib/lab.ts';
 import { UsageError } from '../lib/errors.ts';
 import { sleep } from '../lib/wait.ts';
 import { table } from '../lib/terminal.ts';
-import { ensureStack } from '../lib/stack/index.ts';
+import { enginePid, ensureStack } from '../lib/stack/index.ts';
 import { percentiles } from '../lib/percentiles.ts';
 import { isolated } from '../lib/testing/isolation.ts';
 import { processCpuSeconds } from '../lib/scale/cpu.ts';
@@ -69,8 +69,7 @@ await runLab('bench fraud', async ({ signal }) => {
   const iso = isolated('bench_fraud');
   const c = iso.config;
   const up = await ensureStack({ engines: ['kafka', 'db', 'temporal'] });
-  const temporalUp = up.find((u) => u.engine === 'temporal')?.result;
-  const temporalPid = temporalUp && 'pid' in temporalUp ? temporalUp.pid : undefined;
+  const temporalPid = enginePid(up, 'temporal');
   installRuntime('ERROR');
   await ensureDatabase(c.db.url);
   const db = await openDb(c.db.url, 16);

@@ -38,6 +38,12 @@ describe('lab 03', () => {
       expect(r.metrics.drained).toBe(true);
       expect(r.metrics.event_to_row_ms.count).toBe(r.metrics.produced.live);
       expect(r.metrics.append_to_row_ms.count).toBe(r.metrics.rows.expected);
+      // the CPU over the live stream, of the processes the stream went through (and the engines, when the
+      // stack started them): the sinks did work
+      const cpu = r.metrics.live_cpu!;
+      expect(cpu.cpu.map((c) => c.process)).toEqual(expect.arrayContaining(['lab (producer)', 'sink-1', 'sink-2']));
+      expect(cpu.cpu.filter((c) => c.kind === 'consumer').reduce((s, c) => s + c.cpu_s, 0)).toBeGreaterThan(0);
+      expect(cpu.machine.wall_s).toBeGreaterThanOrEqual(3);
       expect(r.samples.timeline.length).toBeGreaterThan(0);
       expect(run.stderr).toMatch(/sink-1: joined group t_lab03_\w+\.txlab-sink: partitions/);
       expect(run.stdout).toContain('rows stored for this run');

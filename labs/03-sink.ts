@@ -35,11 +35,13 @@ import { CLIENTS, type Client, openClient } from '../lib/producer-client.ts';
 import { PartitionCounts } from '../lib/send.ts';
 import { Lab03Result } from '../lib/results/lab03.ts';
 import { newRunId, writeResult } from '../lib/results/write.ts';
+import { startCpuMeter } from '../lib/scale/cpu.ts';
 import { SINK_TUNING } from '../lib/sink/sink.ts';
 import { ensureStack } from '../lib/stack/index.ts';
 import { fmt, progress } from '../lib/terminal.ts';
 import { topicSpecs } from '../lib/topics.ts';
 import { freshReports, pendingMessages, storeBacklog } from './03-sink/backlog.ts';
+import { liveWatched } from './03-sink/cpu.ts';
 import { sendStamped } from './03-sink/feed.ts';
 import { SinkGroup } from './03-sink/group.ts';
 import { labInput } from './03-sink/input.ts';
@@ -90,7 +92,7 @@ await runLab('lab 03', async ({ signal }) => {
   const say = (line: string) => console.log(`lab 03: ${line}`);
 
   // 1. engines, topics, tables
-  await ensureStack({ engines: ['kafka', 'db'] });
+  const up = await ensureStack({ engines: ['kafka', 'db'] });
   const kafka = createKafka('lab03-sink');
   const admin = kafka.admin();
   await admin.connect();
@@ -173,12 +175,15 @@ await runLab('lab 03', async ({ signal }) => {
     const burstSeconds = monitor.elapsed();
 
     monitor.phase = 'live';
+    // the CPU of each process over the live stream: on a small machine the latency tail is the wait for a core
+    const meter = startCpuMeter(liveWatched(up, sinks.members));
     const liveStart = Date.now();
     const sent = await liveClient.live(input.live(liveStart, args.rate), live, {
       durationMs: args.duration * 1000,
       signal,
     });
     const liveEnd = Date.now();
+    const liveCpu = meter.end(live.acked);
     const rate = {
       ...streamRate({ base: args.rate, peakFactor: c.generator.peakFactor, fromMs: liveStart, toMs: liveEnd }),
       achieved_per_s: liveEnd > liveStart ? live.acked / ((liveEnd - liveStart) / 1000) : 0,
@@ -213,6 +218,7 @@ await runLab('lab 03', async ({ signal }) => {
       fed,
       burstSeconds,
       live,
+      liveCpu,
       rate,
       backlog,
       timeline: monitor.timeline,

@@ -4,11 +4,13 @@ import type { Config } from '../../lib/config.ts';
 import type { Db } from '../../lib/db/connect.ts';
 import { percentiles, thin } from '../../lib/percentiles.ts';
 import type { DeliveryStats } from '../../lib/produce.ts';
+import type { CpuOver } from '../../lib/results/cpu.ts';
 import type { Lab03Result } from '../../lib/results/lab03.ts';
 import { envelope } from '../../lib/results/write.ts';
 import { REJECT_REASONS } from '../../lib/sink/counters.ts';
 import { fmt, table } from '../../lib/terminal.ts';
 import type { Backlog } from './backlog.ts';
+import { describeCpu } from './cpu.ts';
 import type { FeedResult } from './feed.ts';
 import type { LabInput } from './input.ts';
 import type { Measured } from './measure.ts';
@@ -37,6 +39,8 @@ export type Lab03Run = {
   /** seconds from the burst's first send until the group had committed it all */
   burstSeconds: number;
   live: DeliveryStats;
+  /** CPU of this process, the sinks, the database and the broker over the live stream */
+  liveCpu: CpuOver;
   /** the live stream's rate: asked, target with the peak factor, achieved */
   rate: StreamRatePlan & { achieved_per_s: number };
   /** what the group stored before this run's input, counted in none of the other figures */
@@ -119,6 +123,7 @@ export function printSummary(r: Lab03Run): void {
           measure: `live: ${fmt(r.live.acked)} events acknowledged`,
           value: describeRate(r.rate, r.rate.achieved_per_s),
         },
+        { measure: 'live: CPU (cores each process used)', value: describeCpu(r.liveCpu) },
         { measure: 'rows per database write p50 / max', value: `${fmt(f.writeRows.p50)} / ${fmt(f.writeRows.max)}` },
         { measure: 'database write ms p50 / p99', value: `${f.writeMs.p50} / ${f.writeMs.p99}` },
         {
@@ -189,6 +194,7 @@ export function buildResult(r: Lab03Run): Lab03Result {
         seconds: r.backlog.seconds,
       },
       live_rate: r.rate,
+      live_cpu: r.liveCpu,
       event_to_row_ms: f.eventToRow,
       append_to_row_ms: f.appendToRow,
       aggregates: { buckets: agg.buckets, mismatches: agg.mismatches.length },

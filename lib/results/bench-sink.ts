@@ -2,8 +2,11 @@
 // in the same run on the same rows, and where the time goes stage by stage.
 import { z } from 'zod';
 import { RunEnvelope } from './common.ts';
+import { CpuOver } from './cpu.ts';
 
 const Rate = z.object({ rows: z.number().int(), seconds: z.number(), rows_per_s: z.number() });
+/** with the CPU of the bench, the database server, the broker and the sinks over it (absent in runs before it was measured) */
+const Measured = Rate.extend({ cpu: CpuOver.optional() });
 
 export const BenchSinkResult = RunEnvelope.extend({
   lab: z.literal('bench-sink'),
@@ -19,15 +22,15 @@ export const BenchSinkResult = RunEnvelope.extend({
     load_average: z.object({ start: z.number(), end: z.number() }),
   }),
   /** the database's own bulk path: LOAD DATA LOCAL INFILE of the same rows into the same schema */
-  reference: z.object({ load_data: Rate }),
+  reference: z.object({ load_data: Measured }),
   /** one stage at a time, in one process, on the same rows */
   stages: z.object({
     decode_validate: Rate,
     sql_text: Rate,
     /** writeRows (claims, rows, aggregates) on the INSERT path, `concurrency` at once, without Kafka */
-    writer: Rate,
+    writer: Measured,
     /** the same on the LOAD DATA path (absent in runs before it existed) */
-    writer_load_data: Rate.optional(),
+    writer_load_data: Measured.optional(),
     /** a kafkajs consumer that only counts (sink fetch settings) */
     kafka_consume: Rate,
     kafka_produce: Rate,
@@ -45,6 +48,8 @@ export const BenchSinkResult = RunEnvelope.extend({
       ratio_to_load_data: z.number(),
       rows_stored: z.number().int(),
       distinct_ids: z.number().int(),
+      /** from every sink ready to the group caught up */
+      cpu: CpuOver.optional(),
     }),
   ),
 });

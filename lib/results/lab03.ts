@@ -1,5 +1,6 @@
 // Shape of data/03-sink.json.
 import { z } from 'zod';
+import { CpuOver } from './cpu.ts';
 import { Percentiles, RunEnvelope } from './common.ts';
 
 /** Dead letters by reason (lib/sink/counters.ts REJECT_REASONS); `conflict`: an id stored already with other content. */
@@ -77,6 +78,11 @@ export const Lab03Result = RunEnvelope.extend({
         achieved_per_s: z.number(),
       })
       .optional(),
+    /**
+     * CPU over the live stream: this lab's process (the live producer), each sink, the database server
+     * and the broker (engines the stack started), and the whole machine (absent from older files)
+     */
+    live_cpu: CpuOver.optional(),
     /** event time → row written, for live events (backfilled events are days old: meaningless there) */
     event_to_row_ms: Percentiles,
     /** Kafka record timestamp (stamped when produced) → row written, for every event of the run */

@@ -3,7 +3,6 @@
 // time, CPU by process, the idle member of C = P + 1), and each rebalance's pause, moves and latency.
 // lib/results/lab09.ts composes them into the lab's file.
 import { z } from 'zod';
-import type { CpuUse as CpuUseShape, MachineUse as MachineUseShape } from '../scale/cpu.ts';
 import type {
   PartitionMove as PartitionMoveShape,
   RebalanceEvent as RebalanceEventShape,
@@ -15,34 +14,12 @@ import type {
   SweepResult as SweepResultShape,
 } from '../scale/sweep.ts';
 import { Percentiles } from './common.ts';
+import { CpuUse, MachineUse } from './cpu.ts';
 
 const Count = z.number().int().nonnegative();
 const Ms = z.number().nonnegative();
 /** ms relative to an event: can be before it */
 const RelMs = z.number();
-
-export const CPU_KINDS = ['consumer', 'broker', 'producer', 'lab'] as const;
-
-export const CpuUse = z.object({
-  /** consumer-1…, broker-1…, producer (the lab producing), lab (the lab reading the lag) */
-  process: z.string(),
-  kind: z.enum(CPU_KINDS),
-  pid: z.number().int().positive(),
-  cpu_s: z.number().nonnegative(),
-  per_1000_events: z.number().nonnegative(),
-}) satisfies z.ZodType<CpuUseShape>;
-export type CpuUse = z.infer<typeof CpuUse>;
-
-export const MachineUse = z.object({
-  cores: z.number().int().positive(),
-  wall_s: z.number().nonnegative(),
-  busy_s: z.number().nonnegative(),
-  /** busy ÷ total core time over the stretch: 1 = every core busy */
-  busy_share: z.number().min(0).max(1),
-  /** busy core-seconds the watched processes do not explain: the machine was not quiet */
-  other_s: z.number().nonnegative(),
-}) satisfies z.ZodType<MachineUseShape>;
-export type MachineUse = z.infer<typeof MachineUse>;
 
 export const LagSample = z.object({ t_ms: Ms, lag: Count, consumed: Count });
 export type LagSample = z.infer<typeof LagSample>;

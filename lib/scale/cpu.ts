@@ -79,8 +79,11 @@ export function machineTimes(): MachineTimes {
 
 export const cores = () => cpus().length;
 
-/** `lab`: the measuring process itself (the sweep's parent: it produces the backlog and reads the lag) */
-export type CpuKind = 'consumer' | 'broker' | 'producer' | 'lab';
+/**
+ * `lab`: the measuring process itself (the sweep's parent: it produces the backlog and reads the lag; a
+ * benchmark's own process); `database`: the database server the stage writes to.
+ */
+export type CpuKind = 'consumer' | 'broker' | 'producer' | 'lab' | 'database';
 
 /** One process's share of a measured stretch: its CPU seconds, and those per 1,000 events of the stretch. */
 export type CpuUse = { process: string; kind: CpuKind; pid: number; cpu_s: number; per_1000_events: number };

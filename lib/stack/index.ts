@@ -86,6 +86,12 @@ export async function ensureStack(opts: StackOptions = {}): Promise<UpReport[]> 
   });
 }
 
+/** The pid of an engine `ensureStack` reported (undefined for an external one, or one not asked for). */
+export function enginePid(up: readonly UpReport[], engine: EngineName): number | undefined {
+  const r = up.find((u) => u.engine === engine)?.result;
+  return r && 'pid' in r ? r.pid : undefined;
+}
+
 /** Stops the processes the stack started (external engines are left alone); data stays. */
 export async function stopStack(opts: StackOptions = {}): Promise<{ engine: EngineName; result: StopResult }[]> {
   const say = opts.quiet ? () => {} : (line: string) => console.log(line);
