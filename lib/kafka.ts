@@ -15,9 +15,10 @@ import { type Config, config } from './config.ts';
 import './kafkajs-warnings.ts';
 import { waitFor } from './wait.ts';
 
-// Transient states every client meets right after a broker starts; kafkajs retries them itself.
+// Transient states every client meets right after a broker starts or a leader moves; kafkajs retries them
+// itself (refreshing its metadata), and a request that still fails reaches the caller as an error.
 const TRANSIENT =
-  /coordinator is loading|coordinator is not available|no leader for this topic-partition|not the correct coordinator|Broker not connected|group is rebalancing|another concurrent operation on the same transaction/i;
+  /coordinator is loading|coordinator is not available|no leader for this topic-partition|not the leader for that topic-partition|not the correct coordinator|Broker not connected|group is rebalancing|another concurrent operation on the same transaction/i;
 
 function logCreator() {
   return ({ namespace, level, log }: LogEntry) => {
