@@ -26,6 +26,7 @@ import { runLab } from '../lib/lab.ts';
 import { PartitionCounts, sendPerPartition } from '../lib/send.ts';
 import { fmt, table } from '../lib/terminal.ts';
 import { BenchSinkResult } from '../lib/results/bench-sink.ts';
+import type { CpuOver } from '../lib/results/cpu.ts';
 import { envelope, newRunId, writeResult } from '../lib/results/write.ts';
 import { auditRows } from '../lib/sink/audit.ts';
 import { chunks, classify, type InMessage } from '../lib/sink/decode.ts';
@@ -358,8 +359,8 @@ async function ingestTiming(db: Db, n: number) {
   return { overall: rate(n, last - first), sustained: rate(Math.floor(n * 0.9) - Math.floor(n * 0.1), p90 - p10) };
 }
 
-/** "database 0.21 CPU-s per 1,000 rows, bench 0.05, …; machine 97 % busy" */
-function cpuLine(m: ReturnType<ReturnType<typeof startCpuMeter>['end']>): string {
+/** "CPU-s per 1,000 rows: bench 0.004, database 0.023, kafka 0.005, sink-1 0.032; machine 84 % busy over 7.8 s" */
+function cpuLine(m: CpuOver): string {
   const per = m.cpu.map((c) => `${c.process} ${c.per_1000_events.toFixed(3)}`).join(', ');
   return `CPU-s per 1,000 rows: ${per}; machine ${Math.round(m.machine.busy_share * 100)} % busy over ${m.machine.wall_s.toFixed(1)} s`;
 }
