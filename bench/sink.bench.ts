@@ -38,7 +38,7 @@ import { type SinkRow, TRANSACTION_COLUMNS, transactionsTsv, upsertTransactionsS
 import { SINK_TUNING } from '../lib/sink/sink.ts';
 import { type WritePath, writeRows } from '../lib/sink/writer.ts';
 import { type Watched, startCpuMeter } from '../lib/scale/cpu.ts';
-import { enginePid, ensureStack } from '../lib/stack/index.ts';
+import { engineWatched, ensureStack } from '../lib/stack/index.ts';
 import { isolated } from '../lib/testing/isolation.ts';
 
 const c = config();
@@ -81,10 +81,9 @@ await runLab('bench sink', async () => {
   const loadAtStart = loadavg()[0]!;
   const up = await ensureStack({ engines: ['kafka', 'db'], quiet: true });
   // CPU of each measurement: this process, the database server, the broker (each engine the stack started)
-  const [dbPid, kafkaPid] = [enginePid(up, 'db'), enginePid(up, 'kafka')];
   const bench: Watched = { process: 'bench', kind: 'lab', pid: process.pid };
-  const database: Watched[] = dbPid === undefined ? [] : [{ process: 'database', kind: 'database', pid: dbPid }];
-  const broker: Watched[] = kafkaPid === undefined ? [] : [{ process: 'kafka', kind: 'broker', pid: kafkaPid }];
+  const engines = engineWatched(up);
+  const database = engines.filter((w) => w.kind === 'database');
   // a namespace of its own (TXLAB_PREFIX): the topic, the groups, and a database per measurement
   const iso = isolated('bench_sink', { TRANSACTIONS_PARTITIONS: String(PARTITIONS) });
   const scratch: string[] = [];
@@ -219,8 +218,7 @@ await runLab('bench sink', async () => {
       await Promise.all(sinks.map((s) => s.ready));
       meter = startCpuMeter([
         bench,
-        ...database,
-        ...broker,
+        ...engines,
         ...sinks.map((s, i): Watched => ({ process: `sink-${i + 1}`, kind: 'consumer', pid: s.pid })),
       ]);
       await withAdmin(kafka, async (admin) => {

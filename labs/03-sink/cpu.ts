@@ -4,15 +4,13 @@
 import type { CpuOver } from '../../lib/results/cpu.ts';
 import type { Watched } from '../../lib/scale/cpu.ts';
 import type { SinkProcess } from '../../lib/sink/process.ts';
-import { enginePid, type UpReport } from '../../lib/stack/index.ts';
+import { engineWatched, type UpReport } from '../../lib/stack/index.ts';
 
 export function liveWatched(up: readonly UpReport[], sinks: readonly SinkProcess[]): Watched[] {
-  const [db, kafka] = [enginePid(up, 'db'), enginePid(up, 'kafka')];
   return [
     { process: 'lab (producer)', kind: 'producer', pid: process.pid },
     ...sinks.map((s): Watched => ({ process: s.id, kind: 'consumer', pid: s.pid })),
-    ...(db === undefined ? [] : [{ process: 'database', kind: 'database' as const, pid: db }]),
-    ...(kafka === undefined ? [] : [{ process: 'kafka', kind: 'broker' as const, pid: kafka }]),
+    ...engineWatched(up),
   ];
 }
 

@@ -1,6 +1,7 @@
 // The embedded stack's programmatic face: labs and the test preload call ensureStack(), the CLI calls
 // all four. Engines are independent, so they start and stop in parallel (an exporter whose engine is
 // still starting reports it down until the engine answers).
+import type { Watched } from '../scale/cpu.ts';
 import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { type Config, config } from '../config.ts';
 import { StackError } from '../errors.ts';
@@ -90,6 +91,18 @@ export async function ensureStack(opts: StackOptions = {}): Promise<UpReport[]> 
 export function enginePid(up: readonly UpReport[], engine: EngineName): number | undefined {
   const r = up.find((u) => u.engine === engine)?.result;
   return r && 'pid' in r ? r.pid : undefined;
+}
+
+/**
+ * The database server and the broker `ensureStack` started, as processes a CPU meter watches (an external
+ * engine has no pid here and is left out).
+ */
+export function engineWatched(up: readonly UpReport[]): Watched[] {
+  const [db, kafka] = [enginePid(up, 'db'), enginePid(up, 'kafka')];
+  return [
+    ...(db === undefined ? [] : [{ process: 'database', kind: 'database' as const, pid: db }]),
+    ...(kafka === undefined ? [] : [{ process: 'kafka', kind: 'broker' as const, pid: kafka }]),
+  ];
 }
 
 /** Stops the processes the stack started (external engines are left alone); data stays. */
